@@ -1,0 +1,97 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+/* Failure injection is per thread so that a test's countdown is not spent by
+ * worker threads it did not mean to count. */
+static _Thread_local long fail_countdown;
+static _Thread_local long allocation_count;
+
+void sc_test_fail_allocation(long nth)
+{
+    fail_countdown = nth;
+    allocation_count = 0;
+}
+
+long sc_test_allocation_count(void)
+{
+    return allocation_count;
+}
+
+static int injected_failure(void)
+{
+    allocation_count++;
+    if (fail_countdown > 0 && --fail_countdown == 0)
+        return 1;
+    return 0;
+}
+
+void *sc_malloc(size_t size)
+{
+    if (injected_failure())
+        return NULL;
+    return malloc(size ? size : 1);
+}
+
+void *sc_calloc(size_t count, size_t size)
+{
+    if (injected_failure())
+        return NULL;
+    if (count == 0 || size == 0)
+        return calloc(1, 1);
+    return calloc(count, size);
+}
+
+void *sc_realloc(void *ptr, size_t size)
+{
+    if (injected_failure())
+        return NULL;
+    return realloc(ptr, size ? size : 1);
+}
+
+void *sc_malloc_array(size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    return sc_malloc(count * size);
+}
+
+void *sc_realloc_array(void *ptr, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    return sc_realloc(ptr, count * size);
+}
+
+void sc_free(void *ptr)
+{
+    free(ptr);
+}
+
+char *sc_strdup(const char *s)
+{
+    size_t len = strlen(s) + 1;
+    char *copy = sc_malloc(len);
+    if (copy)
+        memcpy(copy, s, len);
+    return copy;
+}
+
+int sc_grow(void **array, size_t *capacity, size_t needed, size_t elem)
+{
+    if (needed <= *capacity)
+        return SCORE_OK;
+    size_t cap = *capacity ? *capacity : 16;
+    while (cap < needed) {
+        if (cap > SIZE_MAX / 3)
+            return SCORE_ENOMEM;
+        cap += cap / 2;
+    }
+    void *grown = sc_realloc_array(*array, cap, elem);
+    if (!grown)
+        return SCORE_ENOMEM;
+    *array = grown;
+    *capacity = cap;
+    return SCORE_OK;
+}

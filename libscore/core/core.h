@@ -1,0 +1,101 @@
+/*
+ * core: what every module stands on. Error reporting (thread-local last
+ * error), allocation (with failure injection for tests), a growable string,
+ * months. Internal: nothing here is exported from libscore.so.
+ */
+#ifndef SCORE_CORE_H
+#define SCORE_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "score.h"
+
+#if defined(__GNUC__)
+#define SC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#define SC_LIKELY(x) __builtin_expect(!!(x), 1)
+#define SC_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define SC_PRINTF(fmt, args)
+#define SC_LIKELY(x) (x)
+#define SC_UNLIKELY(x) (x)
+#endif
+
+#define SC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- errors ---------------------------------------------------------- */
+
+/* Record `code` with a formatted message as this thread's last error and
+ * return `code`, so that callers can write `return sc_error(...)`. */
+int sc_error(int code, const char *fmt, ...) SC_PRINTF(2, 3);
+int sc_verror(int code, const char *fmt, va_list ap);
+
+/* Prefix this thread's last error message with "prefix: " and return code. */
+int sc_error_prefix(int code, const char *prefix);
+
+/* ---- allocation ------------------------------------------------------ */
+
+/* All library allocations go through these, so a test can make the n-th one
+ * fail. sc_malloc_array and sc_realloc_array fail (NULL) on size overflow. */
+void *sc_malloc(size_t size);
+void *sc_calloc(size_t count, size_t size);
+void *sc_realloc(void *ptr, size_t size);
+void *sc_malloc_array(size_t count, size_t size);
+void *sc_realloc_array(void *ptr, size_t count, size_t size);
+void sc_free(void *ptr);
+char *sc_strdup(const char *s);
+
+/* Test hooks (used only by the allocation-failure tests, through the static
+ * library): make the nth allocation from now on fail (1 = the next one,
+ * 0 = never), and count the allocations made on this thread. */
+void sc_test_fail_allocation(long nth);
+long sc_test_allocation_count(void);
+
+/* Grow *array to hold at least `needed` elements of `elem` bytes, growing by
+ * half again each time. Returns SCORE_OK or SCORE_ENOMEM (array unchanged). */
+int sc_grow(void **array, size_t *capacity, size_t needed, size_t elem);
+
+/* ---- growable string --------------------------------------------------- */
+
+typedef struct sc_str {
+    char *data;     /* always NUL-terminated once anything was appended */
+    size_t len;
+    size_t cap;
+    int failed;     /* an append ran out of memory; the content is truncated */
+} sc_str;
+
+void sc_str_init(sc_str *s);
+void sc_str_free(sc_str *s);
+void sc_str_clear(sc_str *s);
+void sc_str_append(sc_str *s, const char *text, size_t len);
+void sc_str_puts(sc_str *s, const char *text);
+void sc_str_printf(sc_str *s, const char *fmt, ...) SC_PRINTF(2, 3);
+/* Append `len` bytes for a human reader: printable ASCII and UTF-8 as is,
+ * other bytes as \xNN, cut after `max` bytes with "...". */
+void sc_str_quote(sc_str *s, const char *text, size_t len, size_t max);
+/* Append a JSON string literal (with quotes and escapes). */
+void sc_str_json(sc_str *s, const char *text);
+/* SCORE_OK, or SCORE_ENOMEM when an append failed. */
+int sc_str_status(const sc_str *s);
+
+/* ---- months ---------------------------------------------------------- */
+
+/* A month number is year * 12 + (month - 1). */
+#define SC_MONTH(year, month) ((year) * 12 + (month) - 1)
+#define SC_MONTH_YEAR(m) ((m) / 12)
+#define SC_MONTH_OF_YEAR(m) ((m) % 12 + 1)
+#define SC_YEAR_MIN 1900
+#define SC_YEAR_MAX 2999
+
+/* Parse exactly "YYYY-MM" (years SC_YEAR_MIN..SC_YEAR_MAX). 0 or -1. */
+int sc_month_parse(const char *text, size_t len, int *month);
+/* Parse a public "YYYY-MM" argument; SCORE_EINVAL with a message naming
+ * `what` when it is not one. */
+int sc_month_arg(const char *text, const char *what, int *month);
+/* Write "YYYY-MM" and a NUL into out[8]. */
+void sc_month_format(int month, char out[8]);
+/* YYYYMM as the public API returns months. */
+int sc_month_yyyymm(int month);
+
+#endif

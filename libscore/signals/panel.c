@@ -1,0 +1,599 @@
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "panel.h"
+
+typedef struct sc_undo {
+    uint32_t index;
+    double value;
+} sc_undo;
+
+struct score_panel {
+    sc_obs *obs;
+    size_t n_obs, cap_obs;
+    char (*codes)[18];                /* USCC of each enterprise id */
+    size_t n_ent, cap_ent;
+    uint32_t *ent_hash;               /* slots: enterprise id + 1, 0 empty */
+    size_t ent_hash_cap;
+    uint32_t *obs_hash;               /* slots: fingerprint << 28 | (obs index + 1) */
+    size_t obs_hash_cap;              /* 0 after sorting; rebuilt by the next write */
+    uint32_t *ent_start;              /* n_ent + 1 offsets into obs, valid when sorted */
+    unsigned min_period, max_period;  /* of dated observations; min 0 when none */
+    size_t last_ent;                  /* the enterprise of the previous put */
+    sc_undo *undo;                    /* values replaced since sc_panel_begin */
+    size_t n_undo, cap_undo;
+    size_t undo_limit;                /* replacements below this index are logged */
+    int recording;
+    pthread_mutex_t lock;             /* serialises sorting by concurrent readers */
+    atomic_int sorted;                /* obs sorted by (ent, field, period), ids by USCC */
+};
+
+#define NO_ENT ((size_t)-1)
+
+#define OBS_INDEX_BITS 28
+#define OBS_INDEX_MASK ((1u << OBS_INDEX_BITS) - 1)
+
+/* ---- hashing --------------------------------------------------------- */
+
+static uint64_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
+}
+
+static uint64_t uscc_hash(const char *code)
+{
+    uint64_t a, b;
+    uint16_t c;
+    memcpy(&a, code, 8);
+    memcpy(&b, code + 8, 8);
+    memcpy(&c, code + 16, 2);
+    return mix(a ^ mix(b ^ ((uint64_t)c << 48)));
+}
+
+static uint64_t obs_key(size_t ent, unsigned field, unsigned period)
+{
+    return ((uint64_t)ent << 32) | ((uint64_t)field << 16) | period;
+}
+
+static uint64_t obs_hash_of(uint64_t key)
+{
+    return mix(key);
+}
+
+/* ---- lifecycle ------------------------------------------------------- */
+
+int score_panel_new(score_panel **out)
+{
+    if (!out)
+        return sc_error(SCORE_EINVAL, "score_panel_new: out is NULL");
+    score_panel *p = sc_calloc(1, sizeof *p);
+    if (!p)
+        return sc_error(SCORE_ENOMEM, "score_panel_new: out of memory");
+    if (pthread_mutex_init(&p->lock, NULL) != 0) {
+        sc_free(p);
+        return sc_error(SCORE_ENOMEM, "score_panel_new: cannot create a mutex");
+    }
+    p->last_ent = NO_ENT;
+    atomic_init(&p->sorted, 1);
+    *out = p;
+    return SCORE_OK;
+}
+
+void score_panel_free(score_panel *p)
+{
+    if (!p)
+        return;
+    sc_free(p->obs);
+    sc_free(p->codes);
+    sc_free(p->ent_hash);
+    sc_free(p->obs_hash);
+    sc_free(p->ent_start);
+    sc_free(p->undo);
+    pthread_mutex_destroy(&p->lock);
+    sc_free(p);
+}
+
+size_t score_panel_n_enterprises(const score_panel *p)
+{
+    return p ? p->n_ent : 0;
+}
+
+size_t score_panel_n_observations(const score_panel *p)
+{
+    return p ? p->n_obs : 0;
+}
+
+/* ---- the enterprise hash --------------------------------------------- */
+
+static void ent_hash_insert(uint32_t *table, size_t cap, const char *code, size_t ent)
+{
+    size_t mask = cap - 1;
+    size_t slot = (size_t)uscc_hash(code) & mask;
+    while (table[slot])
+        slot = (slot + 1) & mask;
+    table[slot] = (uint32_t)(ent + 1);
+}
+
+static void ent_hash_rebuild(score_panel *p)
+{
+    memset(p->ent_hash, 0, p->ent_hash_cap * sizeof *p->ent_hash);
+    for (size_t e = 0; e < p->n_ent; e++)
+        ent_hash_insert(p->ent_hash, p->ent_hash_cap, p->codes[e], e);
+}
+
+static size_t ent_find(const score_panel *p, const char *code)
+{
+    if (!p->ent_hash_cap)
+        return NO_ENT;
+    size_t mask = p->ent_hash_cap - 1;
+    size_t slot = (size_t)uscc_hash(code) & mask;
+    for (uint32_t v; (v = p->ent_hash[slot]) != 0; slot = (slot + 1) & mask)
+        if (memcmp(p->codes[v - 1], code, 18) == 0)
+            return v - 1;
+    return NO_ENT;
+}
+
+/* ---- the observation hash -------------------------------------------- */
+
+static void obs_hash_insert(uint32_t *table, size_t cap, uint64_t key, size_t index)
+{
+    uint64_t h = obs_hash_of(key);
+    size_t mask = cap - 1;
+    size_t slot = (size_t)(h >> 32) & mask;
+    while (table[slot])
+        slot = (slot + 1) & mask;
+    table[slot] = (uint32_t)((h & 0xF) << OBS_INDEX_BITS) | (uint32_t)(index + 1);
+}
+
+static size_t obs_find(const score_panel *p, uint64_t key)
+{
+    uint64_t h = obs_hash_of(key);
+    size_t mask = p->obs_hash_cap - 1;
+    size_t slot = (size_t)(h >> 32) & mask;
+    uint32_t fingerprint = (uint32_t)(h & 0xF);
+    for (uint32_t v; (v = p->obs_hash[slot]) != 0; slot = (slot + 1) & mask) {
+        if ((v >> OBS_INDEX_BITS) != fingerprint)
+            continue;
+        size_t i = (v & OBS_INDEX_MASK) - 1;
+        const sc_obs *o = &p->obs[i];
+        if (obs_key(o->ent, o->field, o->period) == key)
+            return i;
+    }
+    return NO_ENT;
+}
+
+static size_t table_size_for(size_t n)
+{
+    size_t cap = 1024;
+    while (cap < 2 * n)
+        cap *= 2;
+    return cap;
+}
+
+/* Make the observation hash hold n entries at a load of at most one half. */
+static int obs_hash_reserve(score_panel *p, size_t n)
+{
+    if (p->obs_hash_cap && 2 * n <= p->obs_hash_cap)
+        return SCORE_OK;
+    size_t cap = table_size_for(n);
+    uint32_t *table = sc_calloc(cap, sizeof *table);
+    if (!table)
+        return SCORE_ENOMEM;
+    for (size_t i = 0; i < p->n_obs; i++) {
+        const sc_obs *o = &p->obs[i];
+        obs_hash_insert(table, cap, obs_key(o->ent, o->field, o->period), i);
+    }
+    sc_free(p->obs_hash);
+    p->obs_hash = table;
+    p->obs_hash_cap = cap;
+    return SCORE_OK;
+}
+
+static int ent_hash_reserve(score_panel *p, size_t n)
+{
+    if (p->ent_hash_cap && 2 * n <= p->ent_hash_cap)
+        return SCORE_OK;
+    size_t cap = table_size_for(n);
+    uint32_t *table = sc_calloc(cap, sizeof *table);
+    if (!table)
+        return SCORE_ENOMEM;
+    sc_free(p->ent_hash);
+    p->ent_hash = table;
+    p->ent_hash_cap = cap;
+    ent_hash_rebuild(p);
+    return SCORE_OK;
+}
+
+/* ---- writing --------------------------------------------------------- */
+
+int sc_panel_begin(score_panel *p, sc_savepoint *save)
+{
+    save->n_obs = p->n_obs;
+    save->n_ent = p->n_ent;
+    save->min_period = p->min_period;
+    save->max_period = p->max_period;
+    save->sorted = atomic_load(&p->sorted);
+    p->n_undo = 0;
+    p->undo_limit = p->n_obs;
+    p->recording = 1;
+    if (obs_hash_reserve(p, p->n_obs + 1) != SCORE_OK)
+        return sc_error(SCORE_ENOMEM, "out of memory indexing the panel");
+    return SCORE_OK;
+}
+
+void sc_panel_commit(score_panel *p, sc_savepoint *save)
+{
+    (void)save;
+    p->recording = 0;
+    p->n_undo = 0;
+    if (p->cap_undo > 1024) {
+        sc_free(p->undo);
+        p->undo = NULL;
+        p->cap_undo = 0;
+    }
+}
+
+void sc_panel_rollback(score_panel *p, const sc_savepoint *save)
+{
+    for (size_t i = p->n_undo; i-- > 0;)
+        p->obs[p->undo[i].index].value = p->undo[i].value;
+    p->n_obs = save->n_obs;
+    p->n_ent = save->n_ent;
+    p->min_period = save->min_period;
+    p->max_period = save->max_period;
+    p->last_ent = NO_ENT;
+    /* The enterprise table only lost entries: rebuild it in place. The
+     * observation table is dropped and rebuilt by the next write. */
+    if (p->ent_hash_cap)
+        ent_hash_rebuild(p);
+    sc_free(p->obs_hash);
+    p->obs_hash = NULL;
+    p->obs_hash_cap = 0;
+    atomic_store(&p->sorted, save->sorted);
+    sc_panel_commit(p, NULL);
+}
+
+/* Room for one more enterprise and one more observation, so that the put
+ * that follows cannot fail half way. */
+static int reserve_one(score_panel *p)
+{
+    if (p->n_obs >= SC_MAX_OBS)
+        return sc_error(SCORE_ELIMIT, "the panel holds its limit of %zu observations",
+                        SC_MAX_OBS);
+    if (p->n_ent >= SC_MAX_ENT)
+        return sc_error(SCORE_ELIMIT, "the panel holds its limit of %zu enterprises", SC_MAX_ENT);
+    if (sc_grow((void **)&p->obs, &p->cap_obs, p->n_obs + 1, sizeof *p->obs) != SCORE_OK ||
+        sc_grow((void **)&p->codes, &p->cap_ent, p->n_ent + 1, sizeof *p->codes) != SCORE_OK ||
+        obs_hash_reserve(p, p->n_obs + 1) != SCORE_OK || ent_hash_reserve(p, p->n_ent + 1) != SCORE_OK ||
+        (p->recording &&
+         sc_grow((void **)&p->undo, &p->cap_undo, p->n_undo + 1, sizeof *p->undo) != SCORE_OK))
+        return sc_error(SCORE_ENOMEM, "out of memory adding to the panel (%zu observations)",
+                        p->n_obs);
+    return SCORE_OK;
+}
+
+static size_t intern(score_panel *p, const char *uscc)
+{
+    if (p->last_ent != NO_ENT && memcmp(p->codes[p->last_ent], uscc, 18) == 0)
+        return p->last_ent;
+    size_t ent = ent_find(p, uscc);
+    if (ent == NO_ENT) {
+        ent = p->n_ent++;
+        memcpy(p->codes[ent], uscc, 18);
+        ent_hash_insert(p->ent_hash, p->ent_hash_cap, uscc, ent);
+        atomic_store_explicit(&p->sorted, 0, memory_order_relaxed);
+    }
+    p->last_ent = ent;
+    return ent;
+}
+
+int sc_panel_put(score_panel *p, const char *uscc, int field, uint16_t period, double value,
+                 int *replaced)
+{
+    int rc = reserve_one(p);
+    if (rc != SCORE_OK)
+        return rc;
+    size_t ent = intern(p, uscc);
+    uint64_t key = obs_key(ent, (unsigned)field, period);
+    size_t found = obs_find(p, key);
+    if (found != NO_ENT) {
+        if (p->recording && found < p->undo_limit)
+            p->undo[p->n_undo++] = (sc_undo){(uint32_t)found, p->obs[found].value};
+        p->obs[found].value = value;
+        *replaced = 1;
+        return SCORE_OK;
+    }
+    size_t i = p->n_obs++;
+    p->obs[i] = (sc_obs){(uint32_t)ent, period, (uint8_t)field, 0, value};
+    obs_hash_insert(p->obs_hash, p->obs_hash_cap, key, i);
+    if (period) {
+        if (!p->min_period || period < p->min_period)
+            p->min_period = period;
+        if (period > p->max_period)
+            p->max_period = period;
+    }
+    atomic_store_explicit(&p->sorted, 0, memory_order_relaxed);
+    *replaced = 0;
+    return SCORE_OK;
+}
+
+/* ---- sorting --------------------------------------------------------- */
+
+typedef struct ranked_code {
+    char code[18];
+    uint32_t old_id;
+} ranked_code;
+
+static int compare_codes(const void *a, const void *b)
+{
+    return memcmp(a, b, 18);
+}
+
+static int compare_obs_in_ent(const void *a, const void *b)
+{
+    const sc_obs *x = a, *y = b;
+    if (x->field != y->field)
+        return x->field < y->field ? -1 : 1;
+    return (x->period > y->period) - (x->period < y->period);
+}
+
+/* Renumber enterprises in USCC order. `rank` receives old id -> new id. */
+static void renumber(score_panel *p, ranked_code *ranked, uint32_t *rank)
+{
+    for (size_t e = 0; e < p->n_ent; e++) {
+        memcpy(ranked[e].code, p->codes[e], 18);
+        ranked[e].old_id = (uint32_t)e;
+    }
+    qsort(ranked, p->n_ent, sizeof *ranked, compare_codes);
+    for (size_t e = 0; e < p->n_ent; e++) {
+        rank[ranked[e].old_id] = (uint32_t)e;
+        memcpy(p->codes[e], ranked[e].code, 18);
+    }
+    for (size_t i = 0; i < p->n_obs; i++)
+        p->obs[i].ent = rank[p->obs[i].ent];
+    ent_hash_rebuild(p);
+    p->last_ent = NO_ENT;
+}
+
+/* In-place bucket sort by enterprise (American flag sort): no second copy
+ * of the observations is needed. `next` is scratch for n_ent entries. */
+static void bucket_by_enterprise(score_panel *p, uint32_t *next)
+{
+    uint32_t *start = p->ent_start;
+    memset(start, 0, (p->n_ent + 1) * sizeof *start);
+    for (size_t i = 0; i < p->n_obs; i++)
+        start[p->obs[i].ent + 1]++;
+    for (size_t e = 0; e < p->n_ent; e++)
+        start[e + 1] += start[e];
+    memcpy(next, start, p->n_ent * sizeof *next);
+    for (size_t e = 0; e < p->n_ent; e++) {
+        while (next[e] < start[e + 1]) {
+            sc_obs x = p->obs[next[e]];
+            while (x.ent != e) {
+                sc_obs y = p->obs[next[x.ent]];
+                p->obs[next[x.ent]++] = x;
+                x = y;
+            }
+            p->obs[next[e]++] = x;
+        }
+    }
+}
+
+static void sort_within_enterprises(score_panel *p)
+{
+    for (size_t e = 0; e < p->n_ent; e++) {
+        sc_obs *o = p->obs + p->ent_start[e];
+        size_t n = p->ent_start[e + 1] - p->ent_start[e];
+        for (size_t i = 1; i < n; i++) {
+            if (compare_obs_in_ent(&o[i - 1], &o[i]) > 0) {
+                qsort(o, n, sizeof *o, compare_obs_in_ent);
+                break;
+            }
+        }
+    }
+}
+
+static int sort_panel(score_panel *p)
+{
+    ranked_code *ranked = sc_malloc_array(p->n_ent, sizeof *ranked);
+    uint32_t *rank = sc_malloc_array(p->n_ent, sizeof *rank);
+    uint32_t *start = sc_realloc_array(p->ent_start, p->n_ent + 1, sizeof *start);
+    if (start)
+        p->ent_start = start;
+    if (!ranked || !rank || !start) {
+        sc_free(ranked);
+        sc_free(rank);
+        return sc_error(SCORE_ENOMEM, "out of memory sorting the panel (%zu enterprises)",
+                        p->n_ent);
+    }
+    renumber(p, ranked, rank);
+    sc_free(ranked);
+    bucket_by_enterprise(p, rank);
+    sc_free(rank);
+    sort_within_enterprises(p);
+    /* Sorting moved the observations the hash points at. */
+    sc_free(p->obs_hash);
+    p->obs_hash = NULL;
+    p->obs_hash_cap = 0;
+    return SCORE_OK;
+}
+
+int sc_panel_prepare(const score_panel *cp)
+{
+    score_panel *p = (score_panel *)cp; /* sorting keeps the logical content */
+    if (atomic_load_explicit(&p->sorted, memory_order_acquire))
+        return SCORE_OK;
+    pthread_mutex_lock(&p->lock);
+    int rc = SCORE_OK;
+    if (!atomic_load_explicit(&p->sorted, memory_order_relaxed)) {
+        rc = sort_panel(p);
+        if (rc == SCORE_OK)
+            atomic_store_explicit(&p->sorted, 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return rc;
+}
+
+/* ---- reading --------------------------------------------------------- */
+
+const sc_obs *sc_panel_obs(const score_panel *p, size_t ent, size_t *n)
+{
+    *n = p->ent_start[ent + 1] - p->ent_start[ent];
+    return p->obs + p->ent_start[ent];
+}
+
+const char *sc_panel_uscc(const score_panel *p, size_t ent)
+{
+    return p->codes[ent];
+}
+
+size_t sc_obs_lower_bound(const sc_obs *obs, size_t n, int field, unsigned period)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (obs[mid].field < field || (obs[mid].field == field && obs[mid].period < period))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int prepared(const score_panel *p, const char *fn)
+{
+    if (!p)
+        return sc_error(SCORE_EINVAL, "%s: panel is NULL", fn);
+    int rc = sc_panel_prepare(p);
+    return rc == SCORE_OK ? rc : sc_error_prefix(rc, fn);
+}
+
+int score_panel_enterprise(const score_panel *p, size_t index, char uscc[19])
+{
+    int rc = prepared(p, "score_panel_enterprise");
+    if (rc != SCORE_OK)
+        return rc;
+    if (!uscc || index >= p->n_ent)
+        return sc_error(SCORE_EINVAL, "score_panel_enterprise: %s",
+                        !uscc ? "uscc is NULL" : "index is not below the number of enterprises");
+    memcpy(uscc, p->codes[index], 18);
+    uscc[18] = '\0';
+    return SCORE_OK;
+}
+
+static int find_code(const score_panel *p, const char *uscc, size_t *index, const char *fn)
+{
+    if (!uscc)
+        return sc_error(SCORE_EINVAL, "%s: uscc is NULL", fn);
+    size_t ent = strnlen(uscc, 19) == 18 ? ent_find(p, uscc) : NO_ENT;
+    if (ent == NO_ENT)
+        return sc_error(SCORE_ENOTFOUND, "%s: no enterprise %.18s in the panel", fn, uscc);
+    *index = ent;
+    return SCORE_OK;
+}
+
+int score_panel_find(const score_panel *p, const char *uscc, size_t *index)
+{
+    int rc = prepared(p, "score_panel_find");
+    if (rc != SCORE_OK)
+        return rc;
+    if (!index)
+        return sc_error(SCORE_EINVAL, "score_panel_find: index is NULL");
+    return find_code(p, uscc, index, "score_panel_find");
+}
+
+int score_panel_period_range(const score_panel *p, int *first_month, int *last_month)
+{
+    if (!p || !first_month || !last_month)
+        return sc_error(SCORE_EINVAL, "score_panel_period_range: NULL argument");
+    if (!p->min_period)
+        return sc_error(SCORE_ENOTFOUND, "score_panel_period_range: the panel has no dated observation");
+    *first_month = sc_month_yyyymm(SC_MONTH_OF_PERIOD(p->min_period));
+    *last_month = sc_month_yyyymm(SC_MONTH_OF_PERIOD(p->max_period));
+    return SCORE_OK;
+}
+
+int score_panel_series(const score_panel *p, const char *uscc, const char *source,
+                       const char *field, const char *asof, int *months, double *values,
+                       size_t capacity, size_t *n_out)
+{
+    static const char fn[] = "score_panel_series";
+    int rc = prepared(p, fn);
+    if (rc != SCORE_OK)
+        return rc;
+    if (!source || !field || !n_out)
+        return sc_error(SCORE_EINVAL, "%s: NULL argument", fn);
+    int id = sc_field_lookup(source, strlen(source), field, strlen(field));
+    if (id < 0)
+        return sc_error(SCORE_ENOTFOUND, "%s: standard v1 has no field %s:%s", fn, source, field);
+    unsigned limit = 0xFFFF;
+    if (asof) {
+        int month;
+        rc = sc_month_arg(asof, "score_panel_series: asof", &month);
+        if (rc != SCORE_OK)
+            return rc;
+        limit = SC_PERIOD_OF_MONTH(month);
+    }
+    size_t ent;
+    rc = find_code(p, uscc, &ent, fn);
+    if (rc != SCORE_OK)
+        return rc;
+    size_t n;
+    const sc_obs *obs = sc_panel_obs(p, ent, &n);
+    size_t lo = sc_obs_lower_bound(obs, n, id, 0);
+    size_t hi = sc_obs_lower_bound(obs, n, id, limit + 1);
+    for (size_t i = lo; i < hi && i - lo < capacity; i++) {
+        if (months)
+            months[i - lo] = obs[i].period ? sc_month_yyyymm(SC_MONTH_OF_PERIOD(obs[i].period)) : 0;
+        if (values)
+            values[i - lo] = obs[i].value;
+    }
+    *n_out = hi - lo;
+    return SCORE_OK;
+}
+
+int score_panel_source_count(const score_panel *p, const char *source, size_t *count)
+{
+    int rc = prepared(p, "score_panel_source_count");
+    if (rc != SCORE_OK)
+        return rc;
+    if (!source || !count)
+        return sc_error(SCORE_EINVAL, "score_panel_source_count: NULL argument");
+    int s = sc_source_lookup(source, strlen(source));
+    if (s < 0)
+        return sc_error(SCORE_ENOTFOUND, "score_panel_source_count: standard v1 has no source %s",
+                        source);
+    size_t total = 0;
+    for (size_t e = 0; e < p->n_ent; e++) {
+        unsigned mask;
+        score_panel_enterprise_sources(p, e, &mask);
+        total += (mask >> s) & 1u;
+    }
+    *count = total;
+    return SCORE_OK;
+}
+
+int score_panel_enterprise_sources(const score_panel *p, size_t index, unsigned *sources)
+{
+    int rc = prepared(p, "score_panel_enterprise_sources");
+    if (rc != SCORE_OK)
+        return rc;
+    if (!sources || index >= p->n_ent)
+        return sc_error(SCORE_EINVAL, "score_panel_enterprise_sources: %s",
+                        !sources ? "sources is NULL" : "index is not below the number of enterprises");
+    size_t n;
+    const sc_obs *obs = sc_panel_obs(p, index, &n);
+    unsigned mask = 0;
+    for (size_t i = 0; i < n; i++)
+        mask |= 1u << sc_fields[obs[i].field].source;
+    *sources = mask;
+    return SCORE_OK;
+}

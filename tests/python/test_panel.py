@@ -1,0 +1,47 @@
+import gzip
+
+import numpy as np
+import pytest
+
+import libscore
+
+H = b"uscc,source,field,period,value\n"
+U1 = "914403001922038216"
+
+
+def test_version_and_codes():
+    assert libscore.version().count(".") == 2
+    assert libscore.uscc_valid("91330100799655058B")
+    assert not libscore.uscc_valid("91330100799655058b")
+
+
+def test_read_bytes_counts_and_diagnostics():
+    data = H + (U1 + ",tax,sales,2024-01,10\n" + U1 + ",tax,sales,2024-02,x\n").encode()
+    with libscore.Panel() as panel:
+        counts = panel.read_bytes(gzip.compress(data), name="s.csv.gz")
+        assert counts == {"read": 2, "accepted": 1, "replaced": 0, "skipped": 0, "rejected": 1}
+        assert panel.diagnostics[0]["text"].startswith("s.csv.gz:3:5: value:")
+        months, values = panel.series(U1, "tax", "sales")
+        assert list(months) == [202401]
+        assert np.array_equal(values, [10.0])
+
+
+def test_errors_raise_with_the_library_message(tmp_path):
+    with libscore.Panel() as panel:
+        bad = tmp_path / "bad.csv"
+        bad.write_bytes(b"not,a,header\n")
+        with pytest.raises(libscore.ScoreError) as err:
+            panel.read(str(bad))
+        assert "bad.csv:1: expected the header" in str(err.value)
+        with pytest.raises(libscore.ScoreError) as err:
+            panel.add(U1, "tax", "sales", "2024-13", "1")
+        assert "period" in str(err.value)
+
+
+def test_add_and_enterprises():
+    with libscore.Panel() as panel:
+        assert panel.add(U1, "tax", "paid", "2024-01", "5") == "accepted"
+        assert panel.add(U1, "tax", "paid", "2024-01", "6") == "replaced"
+        assert panel.add(U1, "weather", "rain", "2024-01", "6") == "skipped"
+        assert panel.enterprises() == [U1]
+        assert len(panel) == 1
