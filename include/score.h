@@ -360,6 +360,70 @@ SCORE_API int score_signal_field(size_t index, const char **source,
  */
 SCORE_API int score_uscc_valid(const char *code);
 
+/* ======================================================================
+ * 5. Features (feature spec v1)
+ *
+ * From a panel and an as-of month T, one row of numbers per enterprise in a
+ * fixed, named column order (docs/features.md): scale, growth, volatility,
+ * distress, consistency between sources, orders, innovation, equity, age,
+ * tax rating, data coverage and industry section. Only observations with
+ * period <= T are used (profile fields always), so rows after T change
+ * nothing. NaN means missing. An enterprise established after T gets no row.
+ * ====================================================================== */
+
+#define SCORE_FEATURE_SPEC_VERSION 1
+
+/*
+ * score_features_spec_version: the feature spec version this library
+ * computes (SCORE_FEATURE_SPEC_VERSION of the library loaded). Thread-safe.
+ * score_features_count: the number of columns of a row. Thread-safe.
+ */
+SCORE_API int score_features_spec_version(void);
+SCORE_API size_t score_features_count(void);
+
+/*
+ * score_feature_info: the index-th column's name ("sales_yoy"), its expected
+ * direction of risk (+1 risk rises with the value, -1 it falls, 0 no
+ * constraint: used as XGBoost monotone constraints) and a one-line
+ * description. Any output pointer may be NULL; the strings are static.
+ * Fails: SCORE_EINVAL for an index >= score_features_count(). Thread-safe.
+ */
+SCORE_API int score_feature_info(size_t index, const char **name, int *direction,
+                                 const char **description);
+
+/*
+ * score_feature_index: the column of the feature called `name`.
+ * Fails: SCORE_EINVAL (NULL), SCORE_ENOTFOUND (no such feature). Thread-safe.
+ */
+SCORE_API int score_feature_index(const char *name, size_t *index);
+
+/*
+ * score_features_compute: the feature matrix of every enterprise of the panel
+ * that exists at `asof` ("YYYY-MM"), in the panel's order (ascending USCC).
+ * Row r goes to matrix[r * score_features_count() ...], row-major floats, and
+ * enterprise_index[r] (when not NULL) receives its panel index (see
+ * score_panel_enterprise). At most `capacity_rows` rows are written; *n_rows
+ * is set to the number of rows there are, so a call with capacity_rows 0 and
+ * matrix NULL asks for the size. The caller owns the arrays.
+ *
+ * Fails: SCORE_EINVAL (NULL panel or n_rows, matrix NULL with a capacity,
+ * asof not a month), SCORE_ENOMEM. Reading function on the panel: several
+ * threads may compute features of one panel at once.
+ */
+SCORE_API int score_features_compute(const score_panel *panel, const char *asof, float *matrix,
+                                     size_t capacity_rows, size_t *enterprise_index,
+                                     size_t *n_rows);
+
+/*
+ * score_features_enterprise: the feature row of one enterprise as of `asof`,
+ * into `row` (score_features_count() floats, caller-owned).
+ * Fails: SCORE_EINVAL (NULL, bad month), SCORE_ENOTFOUND (no such
+ * enterprise, or it was established after asof), SCORE_ENOMEM. Reading
+ * function.
+ */
+SCORE_API int score_features_enterprise(const score_panel *panel, const char *uscc,
+                                        const char *asof, float *row);
+
 #ifdef __cplusplus
 }
 #endif

@@ -97,6 +97,31 @@ void cli_print_diagnostic(void *user, const score_diagnostic *d)
     fprintf(stderr, "%s%s\n", d->severity == SCORE_DIAG_WARNING ? "warning: " : "", d->text);
 }
 
+int cli_signals_option(cli_args *a, const char *opt, cli_signals *s)
+{
+    if (!strcmp(opt, "--strict")) {
+        s->strict = 1;
+        return 1;
+    }
+    if (strcmp(opt, "--signals") != 0)
+        return 0;
+    const char *v = cli_value(a, opt);
+    if (!v)
+        return -1;
+    if (s->n_files == CLI_MAX_FILES) {
+        cli_usage_error(a->command, "at most %d --signals files", CLI_MAX_FILES);
+        return -1;
+    }
+    s->files[s->n_files++] = v;
+    return 1;
+}
+
+int cli_is_month(const char *t)
+{
+    return t && strlen(t) == 7 && t[4] == '-' && strspn(t, "0123456789-") == 7 &&
+           strchr(t, '-') == t + 4 && ((t[5] == '0' && t[6] >= '1') || (t[5] == '1' && t[6] <= '2'));
+}
+
 int cli_read_signals(const char *command, const cli_signals *s, score_panel **out,
                      score_read_counts *counts)
 {

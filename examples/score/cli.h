@@ -66,6 +66,12 @@ typedef struct cli_signals {
     int strict;
 } cli_signals;
 
+/* Handle --signals FILE and --strict: 1 taken, 0 not one of them, -1 usage
+ * error (printed). */
+int cli_signals_option(cli_args *a, const char *opt, cli_signals *s);
+/* Whether text is a month YYYY-MM. */
+int cli_is_month(const char *text);
+
 /* Read every file into a new panel with counts; prints the messages.
  * Returns EXIT_DONE, EXIT_REJECTED (some lines rejected) or EXIT_UNUSABLE. */
 int cli_read_signals(const char *command, const cli_signals *s, score_panel **panel,
@@ -86,5 +92,6 @@ void cli_output_abort(cli_output *o);
 /* ---- subcommands ------------------------------------------------------- */
 
 int cmd_check(int argc, char **argv);
+int cmd_features(int argc, char **argv);
 
 #endif

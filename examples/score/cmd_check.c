@@ -63,18 +63,11 @@ int cmd_check(int argc, char **argv)
     cli_args a;
     cli_args_init(&a, name, argc, argv);
     for (const char *opt; (opt = cli_next(&a));) {
-        if (!strcmp(opt, "--signals")) {
-            const char *v = cli_value(&a, opt);
-            if (!v)
-                return EXIT_USAGE;
-            if (signals.n_files == CLI_MAX_FILES)
-                return cli_usage_error(name, "at most %d --signals files", CLI_MAX_FILES);
-            signals.files[signals.n_files++] = v;
-        } else if (!strcmp(opt, "--strict")) {
-            signals.strict = 1;
-        } else {
+        int rc = cli_signals_option(&a, opt, &signals);
+        if (rc < 0)
+            return EXIT_USAGE;
+        if (rc == 0)
             return cli_usage_error(name, "unknown option '%s'", opt);
-        }
     }
     if (!signals.n_files)
         return cli_usage_error(name, "--signals FILE is required");

@@ -5,6 +5,7 @@
 
 static const cli_command commands[] = {
     {"check", "validate signals files (standard v1) and show what they hold", cmd_check},
+    {"features", "compute feature spec v1 for every enterprise as of a month", cmd_features},
 };
 
 static void usage(FILE *out)

@@ -181,3 +181,49 @@ def uscc_valid(code):
 
 def version():
     return lib.score_version_string().decode()
+
+
+_features_count = declare("score_features_count", ctypes.c_size_t, [])
+_feature_info = declare("score_feature_info", ctypes.c_int,
+                        [ctypes.c_size_t, ctypes.POINTER(ctypes.c_char_p),
+                         ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_char_p)])
+_features_compute = declare("score_features_compute", ctypes.c_int,
+                            [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_size_t,
+                             ctypes.c_void_p, c_size_p])
+
+
+def feature_names():
+    """The columns of feature spec v1, in order."""
+    out = []
+    for i in range(_features_count()):
+        name = ctypes.c_char_p()
+        _feature_info(i, ctypes.byref(name), None, None)
+        out.append(name.value.decode())
+    return out
+
+
+def feature_directions():
+    """The expected direction of risk of each column (+1, -1, 0)."""
+    out = []
+    for i in range(_features_count()):
+        direction = ctypes.c_int()
+        _feature_info(i, None, ctypes.byref(direction), None)
+        out.append(direction.value)
+    return out
+
+
+def _panel_features(self, asof):
+    """(usccs, matrix): feature spec v1 as of `asof` ("YYYY-MM"), one float32
+    row per enterprise existing at that month, NaN for missing."""
+    n = ctypes.c_size_t()
+    _features_compute(self.handle, _bytes(asof), None, 0, None, ctypes.byref(n))
+    nf = _features_count()
+    matrix = np.zeros((n.value, nf), dtype=np.float32)
+    index = np.zeros(n.value, dtype=np.uintp)
+    _features_compute(self.handle, _bytes(asof), matrix.ctypes.data_as(ctypes.c_void_p), n.value,
+                      index.ctypes.data_as(ctypes.c_void_p), ctypes.byref(n))
+    codes = self.enterprises()
+    return [codes[i] for i in index], matrix
+
+
+Panel.features = _panel_features

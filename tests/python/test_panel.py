@@ -45,3 +45,32 @@ def test_add_and_enterprises():
         assert panel.add(U1, "weather", "rain", "2024-01", "6") == "skipped"
         assert panel.enterprises() == [U1]
         assert len(panel) == 1
+
+
+def test_features_match_the_cli(tmp_path):
+    import csv
+    import os
+    import subprocess
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sample = os.path.join(root, "examples", "data", "sample-signals.csv.gz")
+    with libscore.Panel() as panel:
+        panel.read(sample)
+        codes, matrix = panel.features("2024-12")
+    names = libscore.feature_names()
+    assert matrix.shape == (len(codes), len(names)) and len(names) == len(libscore.feature_directions())
+    assert codes == sorted(codes)
+    out = tmp_path / "f.csv"
+    score = os.path.join(os.path.dirname(os.environ.get("LIBSCORE_LIBRARY", os.path.join(root, "build", "x"))), "score")
+    if not os.path.exists(score):
+        pytest.skip("score program not built next to the library")
+    subprocess.run([score, "features", "--signals", sample, "--asof", "2024-12", "--out", str(out)], check=True)
+    with open(out) as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["uscc"] + names
+    for r, row in enumerate(rows[1:]):
+        assert row[0] == codes[r]
+        for j, cell in enumerate(row[1:]):
+            if cell == "":
+                assert np.isnan(matrix[r, j])
+            else:
+                assert np.float32(float(cell)) == matrix[r, j]
