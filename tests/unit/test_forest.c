@@ -338,7 +338,7 @@ Test(forest, boosted_random_forest)
     XGBoosterFree(b);
 }
 
-Test(forest, deep_lossguide_trees_use_the_general_layout)
+Test(forest, deep_lossguide_trees_use_the_breadth_first_layout)
 {
     static const char *const p[] = {"objective", "binary:logistic", "tree_method", "hist",
                                     "grow_policy", "lossguide", "max_depth", "0",
@@ -347,7 +347,7 @@ Test(forest, deep_lossguide_trees_use_the_general_layout)
     json_t *m = model_json(b);
     sc_forest *f = forest_of(m, NF);
     cr_assert_gt(sc_forest_max_depth(f), SC_FOREST_PERFECT_MAX_DEPTH);
-    cr_assert_eq(sc_forest_auto_kernel(f), SC_FOREST_KERNEL_GENERAL);
+    cr_assert_eq(sc_forest_auto_kernel(f), SC_FOREST_KERNEL_DEEP);
     sc_forest_free(f);
     check_margins(m, b, NF, 0);
     check_contribs(m, b, NF, 100);
