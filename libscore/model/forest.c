@@ -622,7 +622,9 @@ int sc_forest_from_xgboost(const json_t *model, size_t n_features, sc_forest **o
     scratch_free(&s);
     s = (scratch){0};
 
-    if (f->max_depth <= SC_FOREST_PERFECT_MAX_DEPTH) {
+    /* the perfect layout, unless the padding would blow the forest up */
+    if (f->max_depth <= SC_FOREST_PERFECT_MAX_DEPTH &&
+        n_trees * perfect_splits(f->max_depth) <= SC_FOREST_PERFECT_PADDING * at) {
         f->depth = f->max_depth;
         if ((rc = build_perfect(f)))
             goto fail;

@@ -15,17 +15,22 @@
  *     margins are XGBoost's bit for bit (the tests check it on models with
  *     missing values; the contract is 1e-5).
  *
- * Layout (bench/README.md has the measurements behind it): every tree is
- * kept breadth-first with the two children of a node side by side (12-byte
- * nodes: threshold or leaf value, feature and flags, index of the left
- * child). When the deepest tree has at most SC_FOREST_PERFECT_MAX_DEPTH
- * levels, every tree is also laid out as a perfect binary tree of that depth
- * D: 2^D - 1 split nodes of 8 bytes in heap order (children of node i at
- * 2i+1 and 2i+2, nothing stored) and 2^D leaf values; a leaf above depth D is
- * padded with dummy splits whose subtrees all hold its value. A row then
- * walks every tree in exactly D branch-free steps, and several walks (trees
- * of one row, or rows through one tree) run interleaved so their memory
- * latencies overlap.
+ * Layout (bench/README.md has the measurements behind it). Every tree is
+ * kept breadth-first, all trees in one array of 12-byte nodes, the two
+ * children of a split side by side (threshold or leaf value, feature and
+ * default direction, index of the left child; a leaf points at itself).
+ * When no tree is deeper than SC_FOREST_PERFECT_MAX_DEPTH and padding costs
+ * at most SC_FOREST_PERFECT_PADDING times the nodes, every tree is also laid
+ * out as a perfect binary tree of the forest's depth D: 2^D - 1 splits of 8
+ * bytes in heap order (children of i at 2i + 1 and 2i + 2, nothing stored)
+ * and 2^D leaf values; a leaf above depth D is padded with dummy splits
+ * whose subtrees all hold its value. A row is first expanded so that
+ * missing values need no test at the splits; then 16 walks (trees of one
+ * row) run interleaved so that their memory latencies overlap, D
+ * branch-free steps each on the perfect layout, as many steps as the
+ * deepest of the 16 on the breadth-first one (a walk at a leaf stays
+ * there); blocks of 8 rows share each chunk of 32 trees while it is in the
+ * first level cache.
  */
 #ifndef SCORE_MODEL_FOREST_H
 #define SCORE_MODEL_FOREST_H
@@ -42,7 +47,8 @@ typedef struct sc_forest sc_forest;
 #define SC_FOREST_MAX_FEATURES (1u << 24) /* columns of a model (SCORE_ELIMIT) */
 #define SC_FOREST_MAX_NODES (1u << 24)    /* nodes of one tree (SCORE_ELIMIT) */
 #define SC_FOREST_MAX_TOTAL_NODES (1u << 31) /* nodes of all trees (SCORE_ELIMIT) */
-#define SC_FOREST_PERFECT_MAX_DEPTH 8     /* deeper forests use the general layout */
+#define SC_FOREST_PERFECT_MAX_DEPTH 8     /* deeper forests: breadth-first layout only */
+#define SC_FOREST_PERFECT_PADDING 4       /* padded splits <= 4 x nodes, else the same */
 
 /*
  * Build a forest from XGBoost's JSON model object (what
@@ -162,7 +168,7 @@ struct sc_forest {
     float *cover;                /* per node, XGBoost's sum_hessian */
     double *expected_value;      /* per tree: cover-weighted mean of its leaves */
 
-    /* perfect layout, NULL when max_depth > SC_FOREST_PERFECT_MAX_DEPTH:
+    /* perfect layout, NULL when the forest is too deep or sparse for it:
      * tree t's splits at splits[t * (2^depth - 1)], leaves at leaves[t * 2^depth] */
     unsigned depth;
     sc_forest_split *splits;

@@ -71,15 +71,15 @@ static void quiet(const char *message)
 
 #define XGB(call) cr_assert_eq((call), 0, "%s: %s", #call, XGBGetLastError())
 
-/* Train on N_TRAIN rows with `params` (key, value, ..., NULL). */
-static BoosterHandle train(const char *const *params, int rounds, uint64_t seed)
+/* Train on N_TRAIN rows of nf columns with `params` (key, value, ..., NULL). */
+static BoosterHandle train_nf(const char *const *params, int rounds, uint64_t seed, size_t nf)
 {
     XGBRegisterLogCallback(quiet);
-    float *x = malloc(sizeof(float) * N_TRAIN * NF), *y = malloc(sizeof(float) * N_TRAIN);
-    make_rows(seed, N_TRAIN, NF, 0.15, x, y);
+    float *x = malloc(sizeof(float) * N_TRAIN * nf), *y = malloc(sizeof(float) * N_TRAIN);
+    make_rows(seed, N_TRAIN, nf, 0.15, x, y);
     DMatrixHandle d;
     BoosterHandle b;
-    XGB(XGDMatrixCreateFromMat(x, N_TRAIN, NF, NAN, &d));
+    XGB(XGDMatrixCreateFromMat(x, N_TRAIN, nf, NAN, &d));
     XGB(XGDMatrixSetFloatInfo(d, "label", y, N_TRAIN));
     XGB(XGBoosterCreate(&d, 1, &b));
     XGB(XGBoosterSetParam(b, "verbosity", "0"));
@@ -93,6 +93,11 @@ static BoosterHandle train(const char *const *params, int rounds, uint64_t seed)
     free(x);
     free(y);
     return b;
+}
+
+static BoosterHandle train(const char *const *params, int rounds, uint64_t seed)
+{
+    return train_nf(params, rounds, seed, NF);
 }
 
 static json_t *model_json(BoosterHandle b)
@@ -466,13 +471,11 @@ Test(forest, node_numbering_does_not_matter)
 
 /* ---- a synthetic deep tree, loaded into XGBoost too --------------------------------- */
 
-/* A model of one chain-shaped tree `depth` splits deep (features repeat
- * along the path), wrapped in a trained model's learner. */
-static json_t *chain_model(unsigned depth, uint64_t seed)
+/* Replace the trees of model m by one chain-shaped tree `depth` splits
+ * deep, splitting on features 0, step, 2 step, ... modulo `modulo` (so that
+ * features repeat along the path). */
+static void chain_into(json_t *m, unsigned depth, uint64_t seed, size_t step, size_t modulo)
 {
-    BoosterHandle b = train(HIST, 1, 7);
-    json_t *m = model_json(b);
-    XGBoosterFree(b);
     rng_state = seed;
     size_t n = 2 * depth + 1;
     json_t *tree = json_object(), *arrays[10];
@@ -499,7 +502,8 @@ static json_t *chain_model(unsigned depth, uint64_t seed)
         json_array_append_new(arrays[6],
                               json_real(leaf ? (double)(float)(uniform() - 0.5)
                                              : (double)(float)(uniform() * 2 - 1.4)));
-        json_array_append_new(arrays[7], json_integer(leaf ? 0 : (json_int_t)((i / 2) % 5)));
+        json_array_append_new(arrays[7],
+                              json_integer(leaf ? 0 : (json_int_t)((i / 2 * step) % modulo)));
         json_array_append_new(arrays[8], json_integer(0));
         json_array_append_new(arrays[9], json_real((double)(float)cover[i]));
     }
@@ -514,11 +518,27 @@ static json_t *chain_model(unsigned depth, uint64_t seed)
     snprintf(num, sizeof num, "%zu", n);
     json_object_set_new(param, "num_nodes", json_string(num));
     json_object_set_new(param, "num_deleted", json_string("0"));
-    json_object_set_new(param, "num_feature", json_string("12"));
+    json_object_set_new(param, "num_feature",
+                        json_string(json_string_value(json_object_get(
+                            json_object_get(learner(m), "learner_model_param"), "num_feature"))));
     json_object_set_new(param, "size_leaf_vector", json_string("0"));
     json_object_set_new(tree, "tree_param", param);
     json_array_clear(trees_of(m));
     json_array_append_new(trees_of(m), tree);
+    json_t *model = json_object_get(json_object_get(learner(m), "gradient_booster"), "model");
+    json_object_set_new(json_object_get(model, "gbtree_model_param"), "num_trees",
+                        json_string("1"));
+    json_array_clear(json_object_get(model, "tree_info"));
+    json_array_append_new(json_object_get(model, "tree_info"), json_integer(0));
+}
+
+/* A model of one chain-shaped tree, wrapped in a trained model's learner. */
+static json_t *chain_model(unsigned depth, uint64_t seed)
+{
+    BoosterHandle b = train(HIST, 1, 7);
+    json_t *m = model_json(b);
+    XGBoosterFree(b);
+    chain_into(m, depth, seed, 1, 5);
     return m;
 }
 
@@ -531,6 +551,49 @@ Test(forest, deep_chain_against_xgboost)
     check_contribs(m, b, NF, 200);
     XGBoosterFree(b);
     json_decref(m);
+}
+
+Test(forest, sparse_trees_skip_the_perfect_layout)
+{
+    /* a chain 8 splits deep: 17 nodes, padded to 255 splits */
+    json_t *m = chain_model(8, 14);
+    BoosterHandle b = booster_from_json(m);
+    sc_forest *f = forest_of(m, NF);
+    cr_assert_eq(sc_forest_max_depth(f), 8);
+    cr_assert_eq(sc_forest_auto_kernel(f), SC_FOREST_KERNEL_DEEP);
+    sc_forest_free(f);
+    check_margins(m, b, NF, 0);
+    XGBoosterFree(b);
+    json_decref(m);
+    /* 5 splits deep: 11 nodes, 31 splits padded, within the bound */
+    m = chain_model(5, 15);
+    b = booster_from_json(m);
+    check_margins(m, b, NF, 1);
+    XGBoosterFree(b);
+    json_decref(m);
+}
+
+Test(forest, wide_rows_are_not_expanded)
+{
+    /* more columns than a row expanded on the stack holds: both the perfect
+     * and the breadth-first kernels test missing values at each split */
+    enum { WIDE = 1030 };
+    static const char *const shallow[] = {"objective", "binary:logistic", "tree_method", "hist",
+                                          "max_depth", "4", "colsample_bynode", "0.5", NULL};
+    BoosterHandle b = train_nf(shallow, 8, 16, WIDE);
+    json_t *m = model_json(b);
+    check_margins(m, b, WIDE, 1);
+    check_contribs(m, b, WIDE, 10);
+    XGBoosterFree(b);
+    /* lossguide training on this many columns is slow: a deep chain instead */
+    chain_into(m, 20, 17, 211, WIDE);
+    b = booster_from_json(m);
+    sc_forest *f = forest_of(m, WIDE);
+    cr_assert_eq(sc_forest_auto_kernel(f), SC_FOREST_KERNEL_DEEP);
+    sc_forest_free(f);
+    check_margins(m, b, WIDE, 0);
+    json_decref(m);
+    XGBoosterFree(b);
 }
 
 Test(forest, depth_limit)
