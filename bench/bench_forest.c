@@ -548,7 +548,7 @@ int main(int argc, char **argv)
     run(M_XGBOOST, x, BATCH_LARGE, want);
 
     size_t n_nodes = f->tree_start[f->n_trees];
-    printf("model: %zu trees, %d features, max depth %u, %zu nodes; %s in %.1f s, "
+    printf("model: %zu trees, %d features, max depth %u, %zu nodes; %s in %.1f s of CPU, "
            "forest built in %.0f ms\n",
            f->n_trees, n_features, f->max_depth, n_nodes, model_path ? "loaded" : "trained",
            t_train, t_load * 1e3);
