@@ -424,6 +424,262 @@ SCORE_API int score_features_compute(const score_panel *panel, const char *asof,
 SCORE_API int score_features_enterprise(const score_panel *panel, const char *uscc,
                                         const char *asof, float *row);
 
+/* ======================================================================
+ * 6. Models: training, the model bundle, prediction
+ *
+ * A model is gradient-boosted trees trained through XGBoost, calibrated to
+ * a 12-month probability of default (PD), and kept in one file, the model
+ * bundle (gzip JSON; docs/model-bundle.md). A model eats either signals
+ * (feature spec v1 computed from a panel) or a bank's own table with named
+ * columns. Loaded models are scored by libscore's own native forest, which
+ * gives XGBoost's margins exactly and many times faster.
+ *
+ * A model is immutable once trained or loaded: any number of threads may
+ * use one model at once.
+ * ====================================================================== */
+
+typedef struct score_model score_model;
+
+#define SCORE_INPUT_SIGNALS 1  /* feature spec v1 from a panel */
+#define SCORE_INPUT_TABLE   2  /* a bank's own table, columns by name */
+
+/*
+ * Called after each boosting round with the round number (from 1) and the
+ * AUC on the training and the validation rows. Return 0 to go on; any other
+ * value stops training (SCORE_ECANCELED).
+ */
+typedef int (*score_round_fn)(void *user, int round, double train_auc, double validation_auc);
+
+/* Options of the score_model_train_* functions. */
+typedef struct score_train_options {
+    size_t size;                  /* sizeof(score_train_options) */
+    uint64_t seed;                /* the split and XGBoost's sampling; default 1 */
+    int threads;                  /* XGBoost threads; default 1, so that a bundle is the
+                                     same on every machine */
+    int max_rounds;               /* default 2000 */
+    int early_stopping_rounds;    /* stop when validation AUC has not improved for this
+                                     many rounds; default 50 */
+    double learning_rate;         /* default 0.05 */
+    int max_depth;                /* default 4 */
+    double validation_share;      /* held out for early stopping and calibration; 0.2 */
+    int monotone;                 /* use the features' directions of risk as monotone
+                                     constraints (signals models); default 1 */
+    score_round_fn round_callback;
+    void *round_user;
+    score_progress_fn progress;   /* stage "train", rounds done of max_rounds */
+    void *progress_user;
+    score_diagnostic_fn diagnostic;  /* warnings, e.g. table columns left out */
+    void *diagnostic_user;
+} score_train_options;
+
+/* score_train_options_init: the defaults above, and the size. Thread-safe. */
+SCORE_API void score_train_options_init(score_train_options *options);
+
+/*
+ * score_model_train_signals: train on the features of every enterprise of
+ * `panel` as of `asof` ("YYYY-MM") that has a label in the labels file
+ * (CSV, header `uscc,default`, default 1 when the enterprise became 90+ days
+ * past due or had a loan written off within 12 months after asof, else 0).
+ * Rows are split (stratified, by USCC and seed) into training and validation
+ * rows; boosting stops early on validation AUC; the PD is calibrated on the
+ * validation rows (Platt scaling). The caller owns *out (score_model_free).
+ *
+ * Fails: SCORE_EINVAL (NULL, bad month, options out of range, fewer than 10
+ * defaults or non-defaults), SCORE_EIO / SCORE_EFORMAT (the labels file,
+ * with file:line:column), SCORE_EDEPENDENCY (XGBoost failed; its message),
+ * SCORE_ECANCELED, SCORE_ENOMEM. Reads the panel (a reading function);
+ * XGBoost's console output is silenced.
+ */
+SCORE_API int score_model_train_signals(const score_panel *panel, const char *asof,
+                                        const char *labels_path,
+                                        const score_train_options *options, score_model **out);
+
+/*
+ * score_model_train_table: train on a bank's own table: CSV (plain or gzip)
+ * with a header; `label_column` holds 0 or 1 (1 = default); `id_column`
+ * (may be NULL) names each row and is not a feature. Every other column is a
+ * feature: numbers (empty, NA, N/A, NaN, NULL, ? and - are missing), or a
+ * text column, one-hot encoded as "name=level" when it has at most 32
+ * distinct values and otherwise left out with a warning to
+ * options->diagnostic. No monotone constraints are used. Fails as
+ * score_model_train_signals, and SCORE_ENOTFOUND for a missing column.
+ */
+SCORE_API int score_model_train_table(const char *path, const char *label_column,
+                                      const char *id_column, const score_train_options *options,
+                                      score_model **out);
+
+/*
+ * score_model_train_matrix: train on rows in memory: `rows` is n_rows x
+ * n_features floats, row-major, NaN missing; labels are 0 or 1;
+ * feature_names[n_features] name the columns (a table model: predicting
+ * from a table requires these columns by name); directions (may be NULL)
+ * gives -1, 0 or +1 per column for monotone constraints. The arrays are only
+ * read during the call. Fails as score_model_train_signals.
+ */
+SCORE_API int score_model_train_matrix(const float *rows, const float *labels, size_t n_rows,
+                                       size_t n_features, const char *const *feature_names,
+                                       const int *directions,
+                                       const score_train_options *options, score_model **out);
+
+/*
+ * score_model_save: write the model bundle to `path` (a temporary file
+ * renamed into place, synced). Training twice on the same data with the same
+ * options gives byte-identical bundles when SOURCE_DATE_EPOCH fixes the
+ * creation time. Fails: SCORE_EINVAL, SCORE_EIO, SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_model_save(const score_model *model, const char *path);
+
+/*
+ * score_model_load: read and check a model bundle. The caller owns *out.
+ * Fails: SCORE_EIO (cannot read), SCORE_ECORRUPT (truncated, damaged, or
+ * altered: the gzip stream or the bundle's checksum fails), SCORE_EFORMAT
+ * (not a bundle, a malformed part, a feature list that does not match its
+ * feature spec or table columns), SCORE_EVERSION (a bundle or feature spec
+ * version this library does not know), SCORE_EUNSUPPORTED (trees this
+ * library does not evaluate: categorical splits, dart, multi-class),
+ * SCORE_ENOMEM, SCORE_EINVAL (NULL). Thread-safe.
+ */
+SCORE_API int score_model_load(const char *path, score_model **out);
+
+/* score_model_free: free a model. Accepts NULL. */
+SCORE_API void score_model_free(score_model *model);
+
+/* score_model_n_features: the number of columns of a model's rows (0 for
+ * NULL). Thread-safe. */
+SCORE_API size_t score_model_n_features(const score_model *model);
+
+/*
+ * score_model_feature: the index-th column's name and the direction of risk
+ * it was constrained to (0 when none); pointers may be NULL; the name lives
+ * as long as the model. Fails: SCORE_EINVAL. Thread-safe.
+ */
+SCORE_API int score_model_feature(const score_model *model, size_t index, const char **name,
+                                  int *direction);
+
+/* score_model_input: what the model eats, SCORE_INPUT_SIGNALS or
+ * SCORE_INPUT_TABLE. Fails: SCORE_EINVAL. Thread-safe. */
+SCORE_API int score_model_input(const score_model *model, int *kind);
+
+/*
+ * score_model_metadata: the bundle's metadata as JSON text (training data
+ * summary, parameters, metrics, creation time, versions), copied with a NUL
+ * into `buffer` (at most capacity bytes; capacity 0 asks for the length,
+ * which *length receives without the NUL). Fails: SCORE_EINVAL,
+ * SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_model_metadata(const score_model *model, char *buffer, size_t capacity,
+                                   size_t *length);
+
+/*
+ * score_model_predict: margins (XGBoost's raw output) and calibrated PDs of
+ * n_rows rows: `rows` is row-major, n_rows x score_model_n_features(), NaN =
+ * missing; margin[n_rows] and pd[n_rows] are caller-owned and either may be
+ * NULL. Runs in the calling thread and allocates nothing. Fails: SCORE_EINVAL
+ * (NULL model, or rows NULL with n_rows > 0). Thread-safe: a model may be
+ * shared by any number of threads.
+ */
+SCORE_API int score_model_predict(const score_model *model, const float *rows, size_t n_rows,
+                                  double *margin, double *pd);
+
+/*
+ * score_model_contributions: exact tree SHAP contributions of one row to its
+ * margin: contributions[score_model_n_features() + 1], the last entry the
+ * bias (expected margin); they add up to the margin. Positive pushes the
+ * risk up. Fails: SCORE_EINVAL, SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_model_contributions(const score_model *model, const float *row,
+                                        double *contributions);
+
+/*
+ * Tables for table models. score_table_read reads a CSV table (plain or
+ * gzip) into the model's rows, by column name: every column the model was
+ * trained on must be present (SCORE_ENOTFOUND otherwise); extra columns are
+ * ignored; text columns map to their one-hot levels (an unseen level gives
+ * all zeros). `id_column` (NULL: the model's own id column when the table
+ * has it, else the row number) names each row. A row with text where a
+ * number belongs is rejected and reported to options->diagnostic as
+ * file:line:column, and counted in *counts (may be NULL; its size set);
+ * strict mode makes it fail the input (SCORE_EREJECTED). The caller owns
+ * *out and frees it with score_table_free (accepts NULL).
+ * Fails also: SCORE_EINVAL (a signals model), SCORE_EIO, SCORE_EFORMAT,
+ * SCORE_ENOMEM. The accessors never fail (NULL or 0 for bad arguments);
+ * score_table_rows gives n_rows x score_model_n_features() floats and the
+ * strings live as long as the table. Thread-safe on distinct tables.
+ */
+typedef struct score_table score_table;
+SCORE_API int score_table_read(const score_model *model, const char *path, const char *id_column,
+                               const score_read_options *options, score_read_counts *counts,
+                               score_table **out);
+SCORE_API void score_table_free(score_table *table);
+SCORE_API size_t score_table_n_rows(const score_table *table);
+SCORE_API const float *score_table_rows(const score_table *table);
+SCORE_API const char *score_table_id(const score_table *table, size_t row);
+SCORE_API const char *score_table_id_name(const score_table *table);
+
+/* ======================================================================
+ * 7. Scores, grades and reasons
+ *
+ * pd: the calibrated 12-month probability of default. score: points to
+ * double the odds of the good:bad odds (1-pd)/pd, higher is safer; by
+ * default 600 points at odds 50:1 and 20 points to double, clipped to
+ * 300..900, an integer. grade: a master scale by PD band, by default AAA
+ * (pd <= 0.05%), AA 0.1%, A 0.25%, BBB 0.5%, BB 1%, B 2%, CCC 5%, CC 10%,
+ * C 20%, D above; grade 0 is the best. The bundle holds the scaling and the
+ * bands. Reasons: the features whose exact tree SHAP contributions push this
+ * enterprise's risk up the most, each with a stable code and a short text in
+ * Chinese and English that quotes its own numbers (docs/reasons.md).
+ * ====================================================================== */
+
+/*
+ * score_model_score: PD, score, grade and reasons of n_rows rows (as for
+ * score_model_predict). Every output array may be NULL; reasons receives
+ * score_model_n_reasons() feature indices per row, the strongest first, -1
+ * where fewer features push the risk up. Fails: SCORE_EINVAL, SCORE_ENOMEM
+ * (reasons need scratch). Thread-safe.
+ */
+SCORE_API int score_model_score(const score_model *model, const float *rows, size_t n_rows,
+                                double *margin, double *pd, int *score, int *grade,
+                                int *reasons);
+
+/*
+ * score_model_score_panel: features (feature spec v1) of every enterprise
+ * of the panel that exists at `asof`, then score_model_score on them. Row r
+ * is the enterprise enterprise_index[r] of the panel (score_panel_enterprise
+ * gives its USCC). At most `capacity` rows are written; *n_rows receives the
+ * number there are (capacity 0 asks for it). Output arrays may be NULL.
+ * Fails: SCORE_EINVAL (a table model, NULL, bad month), SCORE_ENOMEM.
+ * Thread-safe; reads the panel.
+ */
+SCORE_API int score_model_score_panel(const score_model *model, const score_panel *panel,
+                                      const char *asof, size_t capacity,
+                                      size_t *enterprise_index, double *margin, double *pd,
+                                      int *score, int *grade, int *reasons, size_t *n_rows);
+
+/* score_model_n_reasons: reasons given per row (3 by default). */
+SCORE_API size_t score_model_n_reasons(const score_model *model);
+/* score_model_n_grades: the bands of the model's master scale. */
+SCORE_API size_t score_model_n_grades(const score_model *model);
+/* score_model_grade_name: "AAA" .. "D" for grade 0 .. n-1; NULL for a bad
+ * index. Lives as long as the model. Thread-safe. */
+SCORE_API const char *score_model_grade_name(const score_model *model, size_t grade);
+
+/* score_pd_to_score: the model's score of a PD (clipped, rounded); the
+ * model's minimum for PD >= 1 or NaN. Never fails (0 for a NULL model). */
+SCORE_API int score_pd_to_score(const score_model *model, double pd);
+
+/*
+ * score_model_reason: the reason of feature `feature` at `value` (a row's
+ * value; NaN for missing): its stable code (e.g. "PWR_DROP_QOQ"; static),
+ * and the texts, Chinese and English, quoting the value ("用电量较上季度下降
+ * 38%" / "power use down 38% on the previous quarter"), copied with a NUL
+ * into text_zh and text_en (either may be NULL; truncated at capacity).
+ * Table models give a generic code and text naming the column.
+ * Fails: SCORE_EINVAL (NULL model, feature out of range). Thread-safe.
+ */
+SCORE_API int score_model_reason(const score_model *model, size_t feature, double value,
+                                 const char **code, char *text_zh, size_t zh_capacity,
+                                 char *text_en, size_t en_capacity);
+
 #ifdef __cplusplus
 }
 #endif

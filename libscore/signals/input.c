@@ -211,3 +211,32 @@ void sc_input_close(sc_input *in)
     }
     memset(in, 0, sizeof *in);
 }
+
+int sc_read_whole_file(const char *path, char **data, size_t *len)
+{
+    sc_input in;
+    int rc = sc_input_open_file(&in, path);
+    if (rc != SCORE_OK)
+        return rc;
+    size_t cap = 1 << 16, used = 0;
+    char *buf = sc_malloc(cap);
+    for (size_t got = 1; buf && rc == SCORE_OK && got > 0; used += got) {
+        if (cap - used < 2 &&
+            sc_grow((void **)&buf, &cap, cap + 1, 1) != SCORE_OK) {
+            rc = sc_error(SCORE_ENOMEM, "%s: out of memory reading the file", path);
+            break;
+        }
+        rc = sc_input_read(&in, (unsigned char *)buf + used, cap - used - 1, &got);
+    }
+    sc_input_close(&in);
+    if (!buf)
+        rc = sc_error(SCORE_ENOMEM, "%s: out of memory reading the file", path);
+    if (rc != SCORE_OK) {
+        sc_free(buf);
+        return rc;
+    }
+    buf[used] = '\0';
+    *data = buf;
+    *len = used;
+    return SCORE_OK;
+}

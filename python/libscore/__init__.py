@@ -5,6 +5,7 @@ through LIBSCORE_LIBRARY, then this checkout's build tree, then the system.
 Every failed call raises ScoreError with the library's message.
 """
 from ._native import ScoreError
+from .model import Model
 from .panel import Panel, feature_directions, feature_names, uscc_valid, version
 
-__all__ = ["ScoreError", "Panel", "feature_directions", "feature_names", "uscc_valid", "version"]
+__all__ = ["ScoreError", "Model", "Panel", "feature_directions", "feature_names", "uscc_valid", "version"]
