@@ -5,6 +5,7 @@
 
 static const cli_command commands[] = {
     {"check", "validate signals files (standard v1) and show what they hold", cmd_check},
+    {"enhance", "limit, capital and price of a loan, with and without its enhancements", cmd_enhance},
 };
 
 static void usage(FILE *out)

@@ -325,13 +325,15 @@ void score_enhance_config_free(score_enhance_config *config)
 
 /* ---- writing ---------------------------------------------------------------- */
 
-/* The shortest decimal that reads back as the same double. */
+/* The shortest decimal that reads back as the same double, without an
+ * exponent where a person would write none (50, not 5e+01). */
 static void put_number(sc_str *s, double v)
 {
     char text[32];
+    int plain = fabs(v) >= 1e-4 && fabs(v) < 1e15;
     for (int precision = 1; precision <= 17; precision++) {
         snprintf(text, sizeof text, "%.*g", precision, v);
-        if (strtod(text, NULL) == v)
+        if (strtod(text, NULL) == v && !(plain && strchr(text, 'e')))
             break;
     }
     sc_str_puts(s, text);
