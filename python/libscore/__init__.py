@@ -6,5 +6,11 @@ Every failed call raises ScoreError with the library's message.
 """
 from ._native import ScoreError
 from .panel import Panel, uscc_valid, version
+from .enhance import (GUARANTEE_LGD_SHARING, GUARANTEE_SUBSTITUTION, EnhanceConfig,
+                      EnhanceRequest, EnhanceResult, enhance_compute, enhance_parse_request,
+                      enhance_risk_weight)
 
 __all__ = ["ScoreError", "Panel", "uscc_valid", "version"]
+__all__ += ["EnhanceConfig", "EnhanceRequest", "EnhanceResult", "enhance_compute",
+            "enhance_parse_request", "enhance_risk_weight", "GUARANTEE_LGD_SHARING",
+            "GUARANTEE_SUBSTITUTION"]
