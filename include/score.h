@@ -530,10 +530,10 @@ typedef struct score_enhance_result {
  * result's `size` must be set; members up to it are written, and only on
  * success.
  *
- * Fails: SCORE_EINVAL (NULL config-less arguments, a bad size, or a request
- * that score_enhance_request_parse() would refuse, including a PD not
- * given; the message names the JSON key, e.g. "request.pd: not given").
- * Thread-safe.
+ * Fails: SCORE_EINVAL: `request` or `with` NULL; a `size` out of range; a
+ * request that score_enhance_request_parse() would refuse, or whose PD is
+ * not given (negative). The message names the JSON key, e.g. "request.pd:
+ * not given". Never allocates. Thread-safe.
  */
 SCORE_API int score_enhance_compute(const score_enhance_config *config,
                                     const score_enhance_request *request,
