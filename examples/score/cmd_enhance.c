@@ -165,13 +165,13 @@ static int one_request(FILE *out, const score_enhance_config *config, const char
     char *text = read_all(path, &length);
     if (!text)
         return EXIT_UNUSABLE;
+    const char *shown = !strcmp(path, "-") ? "stdin" : path;
     score_enhance_request request;
     score_enhance_request_init(&request);
-    int rc = score_enhance_request_parse(text, length, !strcmp(path, "-") ? "stdin" : path,
-                                         &request);
+    int rc = score_enhance_request_parse(text, length, shown, &request);
     free(text);
     if (rc == SCORE_OK && (rc = compute_and_print(out, config, &request, 0, 2)) != SCORE_OK) {
-        fprintf(stderr, "score %s: %s: %s\n", name, path, score_last_error());
+        fprintf(stderr, "score %s: %s: %s\n", name, shown, score_last_error());
         return EXIT_UNUSABLE;
     }
     if (rc != SCORE_OK)

@@ -15,6 +15,15 @@
 
 #define CONFIG_VERSION 1
 
+const score_enhance_config *sc_enhance_config_or_defaults(const score_enhance_config *config,
+                                                          score_enhance_config *storage)
+{
+    if (config)
+        return config;
+    sc_enhance_config_defaults(storage);
+    return storage;
+}
+
 void sc_enhance_config_defaults(score_enhance_config *c)
 {
     static const double bounds[SC_ENHANCE_GRADES - 1] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -122,44 +131,45 @@ static int read_numbers(const json_t *obj, const char *where, const number_key *
     return SCORE_OK;
 }
 
-/* An optional sub-object: its keys checked, its numbers read. */
+/* An optional sub-object `key` of the configuration, its keys checked;
+ * *obj stays NULL when absent. `w` receives its place for messages. */
+static int open_section(const json_t *root, const char *key, const char *name,
+                        const char *const allowed[], where_buf *w, const json_t **obj)
+{
+    where_buf top;
+    int rc = sc_json_object(root, key, where_of(&top, name, "config"), obj);
+    if (rc != SCORE_OK || !*obj)
+        return rc;
+    char path[64];
+    snprintf(path, sizeof path, "config.%s", key);
+    return sc_json_check_keys(*obj, where_of(w, name, path), allowed);
+}
+
+/* An optional sub-object of numbers. */
 static int read_section(const json_t *root, const char *key, const char *name,
                         const char *const allowed[], const number_key *keys, size_t n,
                         score_enhance_config *c, const json_t **out)
 {
-    where_buf top, w;
+    where_buf w;
     const json_t *obj = NULL;
-    int rc = sc_json_object(root, key, where_of(&top, name, "config"), &obj);
-    if (rc != SCORE_OK || !obj)
-        return rc;
-    char path[64];
-    snprintf(path, sizeof path, "config.%s", key);
-    const char *where = where_of(&w, name, path);
-    if ((rc = sc_json_check_keys(obj, where, allowed)) != SCORE_OK ||
-        (rc = read_numbers(obj, where, keys, n, c)) != SCORE_OK)
+    int rc = open_section(root, key, name, allowed, &w, &obj);
+    if (rc != SCORE_OK || !obj || (rc = read_numbers(obj, w.text, keys, n, c)) != SCORE_OK)
         return rc;
     if (out)
         *out = obj;
     return SCORE_OK;
 }
 
+/* An optional table by grade: each value a fraction. */
 static int read_grade_table(const json_t *root, const char *key, const char *name,
                             const char *const allowed[], double *values, size_t n)
 {
-    where_buf top, w;
+    where_buf w;
     const json_t *obj = NULL;
-    int rc = sc_json_object(root, key, where_of(&top, name, "config"), &obj);
-    if (rc != SCORE_OK || !obj)
-        return rc;
-    char path[64];
-    snprintf(path, sizeof path, "config.%s", key);
-    const char *where = where_of(&w, name, path);
-    if ((rc = sc_json_check_keys(obj, where, allowed)) != SCORE_OK)
-        return rc;
-    for (size_t i = 0; i < n; i++)
-        if ((rc = sc_json_number(obj, allowed[i], where, 0, 1, &values[i])) != SCORE_OK)
-            return rc;
-    return SCORE_OK;
+    int rc = open_section(root, key, name, allowed, &w, &obj);
+    for (size_t i = 0; rc == SCORE_OK && obj && i < n; i++)
+        rc = sc_json_number(obj, allowed[i], w.text, 0, 1, &values[i]);
+    return rc;
 }
 
 static int read_firm_size(const json_t *root, const char *name, score_enhance_config *c)
@@ -169,17 +179,10 @@ static int read_firm_size(const json_t *root, const char *name, score_enhance_co
                           SC_ARRAY_LEN(firm_size_numbers), c, &obj);
     if (rc != SCORE_OK || !obj)
         return rc;
-    const json_t *enabled = json_object_get(obj, "enabled");
-    if (enabled) {
-        if (!json_is_boolean(enabled))
-            return sc_error(SCORE_EFORMAT, "%s: config.firm_size.enabled: expected true or false",
-                            name);
-        c->firm_size_enabled = json_is_true(enabled);
-    }
     where_buf w;
-    const char *currency = NULL;
-    if ((rc = sc_json_string(obj, "currency", where_of(&w, name, "config.firm_size"), &currency)) !=
-        SCORE_OK)
+    const char *where = where_of(&w, name, "config.firm_size"), *currency = NULL;
+    if ((rc = sc_enhance_json_flag(obj, "enabled", where, &c->firm_size_enabled)) != SCORE_OK ||
+        (rc = sc_json_string(obj, "currency", where, &currency)) != SCORE_OK)
         return rc;
     if (currency) {
         if (!strcmp(currency, "EUR"))
@@ -405,10 +408,7 @@ int score_enhance_config_json(const score_enhance_config *config, char *buffer, 
         return sc_error(SCORE_EINVAL, "score_enhance_config_json: %s",
                         !length ? "length is NULL" : "buffer is NULL with a capacity");
     score_enhance_config defaults;
-    if (!config) {
-        sc_enhance_config_defaults(&defaults);
-        config = &defaults;
-    }
+    config = sc_enhance_config_or_defaults(config, &defaults);
     sc_str s;
     sc_str_init(&s);
     write_config(&s, config);

@@ -117,10 +117,7 @@ int score_enhance_compute(const score_enhance_config *config, const score_enhanc
         (without && (rc = check_result_size(without, "without")) != SCORE_OK))
         return rc;
     score_enhance_config defaults;
-    if (!config) {
-        sc_enhance_config_defaults(&defaults);
-        config = &defaults;
-    }
+    config = sc_enhance_config_or_defaults(config, &defaults);
     score_enhance_request r;
     score_enhance_request_init(&r);
     memcpy(&r, request, request->size);
@@ -156,10 +153,7 @@ int score_enhance_risk_weight(const score_enhance_config *config, double pd, dou
         return sc_error(SCORE_EINVAL, "score_enhance_risk_weight: tenor_years %.17g is not above 0",
                         tenor_years);
     score_enhance_config defaults;
-    if (!config) {
-        sc_enhance_config_defaults(&defaults);
-        config = &defaults;
-    }
+    config = sc_enhance_config_or_defaults(config, &defaults);
     double s, floored = fmax(pd, config->pd_floor);
     double m = clamp(tenor_years, config->maturity_min, config->maturity_max);
     double r = sc_enhance_correlation(floored, sc_enhance_firm_size(config, annual_sales, &s));

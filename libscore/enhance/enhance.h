@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../core/core.h"
+#include "../core/json.h"
 
 /* ---- the standard normal distribution ---------------------------------- */
 
@@ -64,6 +65,14 @@ struct score_enhance_config {
 
 /* The defaults (docs/enhancement.md gives each one's source). */
 void sc_enhance_config_defaults(score_enhance_config *config);
+
+/* `config`, or the defaults written to *storage when `config` is NULL. */
+const score_enhance_config *sc_enhance_config_or_defaults(const score_enhance_config *config,
+                                                          score_enhance_config *storage);
+
+/* An optional JSON boolean `key` of `obj` into *out (1 or 0; an absent key
+ * keeps *out); SCORE_EFORMAT naming where.key when it is not a boolean. */
+int sc_enhance_json_flag(const json_t *obj, const char *key, const char *where, int *out);
 
 /* ---- the arithmetic ---------------------------------------------------- */
 

@@ -110,7 +110,7 @@ static const char *const request_keys[] = {
 static const char *const patent_keys[] = {"invention", "utility", "trademark", NULL};
 static const char *const guarantee_keys[] = {"share", "pd", "substitution", "lgd_sharing", NULL};
 
-static int read_flag(const json_t *obj, const char *key, const char *where, int *out)
+int sc_enhance_json_flag(const json_t *obj, const char *key, const char *where, int *out)
 {
     const json_t *v = json_object_get(obj, key);
     if (!v)
@@ -131,8 +131,8 @@ static int read_guarantee(const json_t *g, const char *where, score_enhance_requ
                         where);
     if ((rc = sc_json_number(g, "share", where, 0, 1, &r->guarantee_share)) != SCORE_OK ||
         (rc = sc_json_number(g, "pd", where, 0, 1, &r->guarantee_pd)) != SCORE_OK ||
-        (rc = read_flag(g, "substitution", where, &substitution)) != SCORE_OK ||
-        (rc = read_flag(g, "lgd_sharing", where, &sharing)) != SCORE_OK)
+        (rc = sc_enhance_json_flag(g, "substitution", where, &substitution)) != SCORE_OK ||
+        (rc = sc_enhance_json_flag(g, "lgd_sharing", where, &sharing)) != SCORE_OK)
         return rc;
     if (substitution == 1 && sharing == 1)
         return sc_error(SCORE_EFORMAT,
