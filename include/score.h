@@ -7,6 +7,10 @@
  *   2. status codes and errors         score_strerror(), score_last_error()
  *   3. common types                    options structs, progress, diagnostics
  *   4. signals and panels              score_panel_*  (standard v1 input)
+ *   5. features                        score_features_* (feature spec v1)
+ *   6. models                          score_model_* (train, bundle, predict)
+ *   7. scores, grades and reasons      score_model_score*, score_model_reason
+ *   8. credit enhancement              score_enhance_* (limit, capital, price)
  *
  * Conventions that hold for every function below, stated once:
  *
@@ -669,7 +673,7 @@ SCORE_API int score_pd_to_score(const score_model *model, double pd);
 
 /*
  * score_model_reason: the reason of feature `feature` at `value` (a row's
- * value; NaN for missing): its stable code (e.g. "PWR_DROP_QOQ"; static),
+ * value; NaN for missing): its stable code (e.g. "PWR_DROP"; static),
  * and the texts, Chinese and English, quoting the value ("用电量较上季度下降
  * 38%" / "power use down 38% on the previous quarter"), copied with a NUL
  * into text_zh and text_en (either may be NULL; truncated at capacity).
@@ -679,6 +683,196 @@ SCORE_API int score_pd_to_score(const score_model *model, double pd);
 SCORE_API int score_model_reason(const score_model *model, size_t feature, double value,
                                  const char **code, char *text_zh, size_t zh_capacity,
                                  char *text_en, size_t en_capacity);
+
+/* ======================================================================
+ * 8. Credit enhancement
+ *
+ * What one loan application is worth to the bank, and what its credit
+ * enhancements are worth: the limit, the Basel IRB capital and the
+ * risk-adjusted minimum rate, computed twice, with the enhancements on offer
+ * (a guarantee company covering a share, a risk-compensation fund bearing a
+ * share of losses, pledged patents and trademarks, verified orders and
+ * receivables) and without them. docs/enhancement.md gives every rule and
+ * default for a risk officer.
+ *
+ * The PD comes in the request, from wherever the bank takes it (a model, a
+ * rating system). A configuration holds the bank's parameters (funding
+ * rate, operating cost, hurdle rate, advance rates, the sales table, the PD
+ * floor, ...); it is immutable once made, so one configuration may serve
+ * any number of threads at once. Requests and results are plain structs
+ * owned by the caller; every function of this section is thread-safe.
+ *
+ * Money is int64_t fen; rates, shares, PDs and risk weights are fractions
+ * (0.7239, not 72.39). Amounts in requests are at most 10^12 yuan.
+ * ====================================================================== */
+
+typedef struct score_enhance_config score_enhance_config;
+
+/*
+ * score_enhance_config_new: a configuration with every default
+ * (docs/enhancement.md). The caller owns *out and frees it with
+ * score_enhance_config_free(). Fails: SCORE_EINVAL (out NULL), SCORE_ENOMEM.
+ * Thread-safe.
+ */
+SCORE_API int score_enhance_config_new(score_enhance_config **out);
+
+/*
+ * score_enhance_config_load: read a configuration from a JSON file; every
+ * key is optional and an absent key keeps its default. The caller owns
+ * *out. Fails: SCORE_EINVAL (NULL argument), SCORE_EIO (the file cannot be
+ * read), SCORE_EFORMAT (not JSON; an unknown key, a value of the wrong type
+ * or out of range, bounds out of order: the message names the file and the
+ * key, e.g. "bank.json: config.advance_rates.invention: 1.5 is outside 0..1"),
+ * SCORE_EVERSION ("version" other than 1), SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_enhance_config_load(const char *path, score_enhance_config **out);
+
+/*
+ * score_enhance_config_parse: as score_enhance_config_load(), from `length`
+ * bytes of JSON text; `name` (NULL: "config") begins every message.
+ */
+SCORE_API int score_enhance_config_parse(const char *text, size_t length, const char *name,
+                                         score_enhance_config **out);
+
+/* score_enhance_config_free: free a configuration. Accepts NULL. */
+SCORE_API void score_enhance_config_free(score_enhance_config *config);
+
+/*
+ * score_enhance_config_json: the whole configuration, every key with the
+ * value in force, as JSON text that score_enhance_config_parse() reads back
+ * to the same configuration. Sets *length to the text's length (without the
+ * NUL) and, when `capacity` > *length, copies the text and a NUL to
+ * `buffer`; so a call with capacity 0 asks for the size. `config` NULL
+ * means the defaults. Fails: SCORE_EINVAL (length NULL; buffer NULL with a
+ * capacity), SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_enhance_config_json(const score_enhance_config *config, char *buffer,
+                                        size_t capacity, size_t *length);
+
+/* How a guarantee counts (score_enhance_request.guarantee_approach). */
+#define SCORE_GUARANTEE_LGD_SHARING  0 /* the guarantor bears its share of the loss */
+#define SCORE_GUARANTEE_SUBSTITUTION 1 /* the guaranteed part takes the guarantor's PD */
+
+/*
+ * One loan application. Fill it with score_enhance_request_init() and then
+ * set what you know, or parse it from JSON with score_enhance_request_parse().
+ * The JSON key of each member is given in brackets; messages name members
+ * by these keys.
+ */
+typedef struct score_enhance_request {
+    size_t size;                  /* sizeof(score_enhance_request) */
+    char uscc[19];                /* [uscc] the enterprise's USCC, or "" */
+    double pd;                    /* [pd] 12-month PD, 0..1; negative: not given */
+    double lgd;                   /* [lgd] 0..1; negative: the configuration's default */
+    int64_t amount;               /* [amount] requested, fen, > 0 */
+    double tenor_years;           /* [tenor_years] > 0 and at most 100 */
+    int64_t annual_sales;         /* [annual_sales] trailing 12 months, fen; negative: unknown */
+    int64_t orders_verified;      /* [orders_verified] from chain-leader buyers, fen */
+    int64_t receivables_verified; /* [receivables_verified] from chain-leader buyers, fen */
+    int64_t patent_invention;     /* [patents.invention] appraised value pledged, fen */
+    int64_t patent_utility;       /* [patents.utility] utility-model patents, fen */
+    int64_t patent_trademark;     /* [patents.trademark] trademarks, fen */
+    double guarantee_share;       /* [guarantee.share] share of the loan guaranteed, 0..1 */
+    double guarantee_pd;          /* [guarantee.pd] the guarantor's PD; negative: not given */
+    int guarantee_approach;       /* SCORE_GUARANTEE_LGD_SHARING ([guarantee.lgd_sharing],
+                                     the default) or SCORE_GUARANTEE_SUBSTITUTION
+                                     ([guarantee.substitution]) */
+    double compensation_share;    /* [compensation_share] share of the loss a risk-
+                                     compensation fund or pool bears, 0..1 */
+} score_enhance_request;
+
+/*
+ * score_enhance_request_init: set `size`, no PD (-1), the default LGD (-1),
+ * sales unknown (-1), no guarantor PD (-1) and everything else 0: no
+ * amount or tenor yet, no enhancement. Accepts NULL. Thread-safe.
+ */
+SCORE_API void score_enhance_request_init(score_enhance_request *request);
+
+/*
+ * score_enhance_request_parse: read one request from `length` bytes of JSON
+ * text, an object such as
+ *   {"uscc": "914403001922038216", "pd": 0.01, "lgd": 0.45, "amount": 5000000,
+ *    "tenor_years": 2.5, "annual_sales": 39000000, "orders_verified": 2000000,
+ *    "receivables_verified": 1000000,
+ *    "patents": {"invention": 3000000, "utility": 500000, "trademark": 0},
+ *    "guarantee": {"share": 0.5, "pd": 0.003}, "compensation_share": 0.3}
+ * with money in yuan (at most two decimals). "amount" and "tenor_years" are
+ * required; "pd" may be left out when the caller supplies it afterwards
+ * (from a model); everything else is optional. `request->size` must be set
+ * (score_enhance_request_init() does it); on success the members up to it
+ * are replaced. `name` (NULL: "request") begins every message.
+ *
+ * Fails with SCORE_EFORMAT, the message naming the key, on: text that is
+ * not a JSON object; an unknown key; a wrong type; a negative amount or an
+ * amount above 10^12 yuan; a PD, LGD or share outside 0..1; a tenor outside
+ * (0, 100]; an invalid USCC; guarantee.share + compensation_share above 1;
+ * a guarantee without a share; guarantee.substitution and
+ * guarantee.lgd_sharing both true (or both false); substitution without
+ * guarantee.pd. Also SCORE_EINVAL (NULL argument, bad size), SCORE_ENOMEM.
+ * Thread-safe.
+ */
+SCORE_API int score_enhance_request_parse(const char *text, size_t length, const char *name,
+                                          score_enhance_request *request);
+
+/*
+ * The figures of one application, with or without its enhancements.
+ * Set `size` to sizeof(score_enhance_result) before the call.
+ */
+typedef struct score_enhance_result {
+    size_t size;               /* sizeof(score_enhance_result) */
+    char grade[8];             /* master-scale grade of the enterprise's PD, "AAA" .. "D" */
+    double pd;                 /* the PD priced: floored; with substitution, the guarantor's
+                                  PD on the guaranteed part and the enterprise's on the rest */
+    double lgd_effective;      /* the bank's share of the loss: LGD x (1 - shares borne
+                                  by others) */
+    double correlation;        /* R of the enterprise's exposure */
+    double firm_size;          /* S used in R, millions of the configured currency, after
+                                  clamping; 0 when no firm-size adjustment applied */
+    double maturity;           /* M, years: the tenor clamped */
+    int64_t limit;             /* fen: min(amount, limit_available) */
+    int64_t limit_available;   /* fen: the sum of the four lines below */
+    int64_t limit_sales;       /* fen: the unsecured line, a share of annual sales by grade */
+    int64_t limit_patents;     /* fen: pledged patents and trademarks at their advance rates */
+    int64_t limit_orders;      /* fen: verified orders at their advance rate */
+    int64_t limit_receivables; /* fen: verified receivables at their advance rate */
+    double capital_ratio;      /* K (times the scaling factor): capital per yuan lent */
+    double risk_weight;        /* 12.5 x capital_ratio */
+    int64_t capital;           /* fen: capital_ratio x limit */
+    int64_t expected_loss;     /* fen: pd x lgd_effective x limit */
+    double rate;               /* the risk-adjusted minimum annual rate: funding +
+                                  operating cost + rate_credit + rate_capital */
+    double rate_credit;        /* pd x lgd_effective */
+    double rate_capital;       /* capital_ratio x (hurdle - funding) */
+} score_enhance_result;
+
+/*
+ * score_enhance_compute: the limit, capital and price of `request` under
+ * `config` (NULL: the defaults) into *with, and, when `without` is not NULL,
+ * the same for the request with its enhancements removed (no guarantee, no
+ * fund, no pledges, no order or receivable financing) into *without. Each
+ * result's `size` must be set; members up to it are written, and only on
+ * success.
+ *
+ * Fails: SCORE_EINVAL: `request` or `with` NULL; a `size` out of range; a
+ * request that score_enhance_request_parse() would refuse, or whose PD is
+ * not given (negative). The message names the JSON key, e.g. "request.pd:
+ * not given". Never allocates. Thread-safe.
+ */
+SCORE_API int score_enhance_compute(const score_enhance_config *config,
+                                    const score_enhance_request *request,
+                                    score_enhance_result *with, score_enhance_result *without);
+
+/*
+ * score_enhance_risk_weight: the IRB risk weight (12.5 K, times the scaling
+ * factor) of one exposure under `config` (NULL: the defaults): `pd` is
+ * floored and `tenor_years` clamped as the configuration says; `annual_sales`
+ * in fen sets the firm-size adjustment (negative: none, a large firm).
+ * Fails: SCORE_EINVAL (pd or lgd outside 0..1, tenor not above 0, out NULL).
+ * Thread-safe.
+ */
+SCORE_API int score_enhance_risk_weight(const score_enhance_config *config, double pd,
+                                        double lgd, double tenor_years, int64_t annual_sales,
+                                        double *risk_weight);
 
 #ifdef __cplusplus
 }
