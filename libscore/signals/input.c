@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "input.h"
 
@@ -210,6 +211,29 @@ void sc_input_close(sc_input *in)
         sc_free(in->raw);
     }
     memset(in, 0, sizeof *in);
+}
+
+/* The ISIZE field of the last gzip member: its uncompressed size mod 2^32. */
+static uint64_t last_member_size(const sc_input *in)
+{
+    unsigned char tail[4];
+    if (in->raw_total < 18)
+        return 0;
+    if (in->memory) {
+        memcpy(tail, in->memory + in->memory_size - 4, 4);
+    } else if (pread(fileno(in->file), tail, 4, (off_t)(in->raw_total - 4)) != 4) {
+        return 0;
+    }
+    return (uint64_t)tail[0] | (uint64_t)tail[1] << 8 | (uint64_t)tail[2] << 16 |
+           (uint64_t)tail[3] << 24;
+}
+
+uint64_t sc_input_size_hint(const sc_input *in)
+{
+    if (!in->gzip)
+        return in->raw_total;
+    uint64_t isize = last_member_size(in), floor = in->raw_total * 3;
+    return isize > floor ? isize : floor;
 }
 
 int sc_read_whole_file(const char *path, char **data, size_t *len)
