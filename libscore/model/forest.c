@@ -1,0 +1,1103 @@
+/*
+ * The native forest: reading XGBoost's JSON model into the layouts of
+ * forest.h, with every check a hostile or damaged model needs, and the
+ * kernels that walk the trees.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "forest.h"
+
+#define MSG "XGBoost model: "
+
+/* ---- reading the learner ------------------------------------------------ */
+
+/* A member that must be present and of one JSON type. */
+static int member(const json_t *obj, const char *key, const char *where, json_type type,
+                  const json_t **out)
+{
+    static const char *const names[] = {"an object", "an array", "a string", "an integer",
+                                        "a number", "true", "false", "null"};
+    const json_t *v = json_object_get(obj, key);
+    if (!v)
+        return sc_error(SCORE_EFORMAT, MSG "%s has no \"%s\"", where, key);
+    int ok = json_typeof(v) == type || (type == JSON_REAL && json_is_number(v));
+    if (!ok)
+        return sc_error(SCORE_EFORMAT, MSG "%s.%s: expected %s", where, key, names[type]);
+    *out = v;
+    return SCORE_OK;
+}
+
+/* A count XGBoost writes as a decimal string ("num_nodes": "95"); a JSON
+ * integer is accepted too. */
+static int count_value(const json_t *v, const char *where, const char *key, long long *out)
+{
+    long long n = 0;
+    if (json_is_integer(v)) {
+        n = json_integer_value(v);
+        if (n < 0)
+            goto bad;
+    } else if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        size_t len = json_string_length(v);
+        if (len == 0 || len > 15)
+            goto bad;
+        for (size_t i = 0; i < len; i++) {
+            if (s[i] < '0' || s[i] > '9')
+                goto bad;
+            n = n * 10 + (s[i] - '0');
+        }
+    } else {
+        goto bad;
+    }
+    *out = n;
+    return SCORE_OK;
+bad:
+    return sc_error(SCORE_EFORMAT, MSG "%s.%s: expected a count (a decimal string like \"12\")",
+                    where, key);
+}
+
+static int count_member(const json_t *obj, const char *key, const char *where, long long *out)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (!v)
+        return sc_error(SCORE_EFORMAT, MSG "%s has no \"%s\"", where, key);
+    return count_value(v, where, key, out);
+}
+
+/* base_score, a string such as "5E-1" (XGBoost 2.1 writes "[5E-1]"). The
+ * number is read by jansson, which does not depend on the C locale. */
+static int read_base_score(const json_t *param, float *out)
+{
+    const json_t *v;
+    int rc = member(param, "base_score", "learner.learner_model_param", JSON_STRING, &v);
+    if (rc)
+        return rc;
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v);
+    if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
+        s++;
+        len -= 2;
+    }
+    json_error_t e;
+    json_t *num = json_loadb(s, len, JSON_DECODE_ANY, &e);
+    double d = num && json_is_number(num) ? json_number_value(num) : NAN;
+    json_decref(num);
+    float b = (float)d;
+    if (!(b > 0.0f && b < 1.0f))
+        return sc_error(SCORE_EFORMAT,
+                        MSG "learner.learner_model_param.base_score \"%s\": expected a number "
+                            "strictly between 0 and 1",
+                        json_string_value(v));
+    *out = b;
+    return SCORE_OK;
+}
+
+static int check_version(const json_t *model)
+{
+    const json_t *v;
+    int rc = member(model, "version", "the top level", JSON_ARRAY, &v);
+    if (rc)
+        return rc;
+    if (json_array_size(v) != 3)
+        return sc_error(SCORE_EFORMAT, MSG "version: expected [major, minor, patch]");
+    for (size_t i = 0; i < 3; i++)
+        if (!json_is_integer(json_array_get(v, i)) || json_integer_value(json_array_get(v, i)) < 0)
+            return sc_error(SCORE_EFORMAT, MSG "version: expected [major, minor, patch]");
+    json_int_t major = json_integer_value(json_array_get(v, 0));
+    if (major != 1 && major != 2)
+        return sc_error(SCORE_EUNSUPPORTED,
+                        MSG "written by XGBoost %lld.%lld; the JSON models of versions 1.x "
+                            "and 2.x are supported",
+                        (long long)major, (long long)json_integer_value(json_array_get(v, 1)));
+    return SCORE_OK;
+}
+
+/* The learner's parameters: objective, classes, targets, features. */
+static int check_learner(const json_t *learner, size_t n_features, float *base_score)
+{
+    const json_t *objective, *name, *param;
+    int rc = member(learner, "objective", "learner", JSON_OBJECT, &objective);
+    if (!rc)
+        rc = member(objective, "name", "learner.objective", JSON_STRING, &name);
+    if (rc)
+        return rc;
+    if (strcmp(json_string_value(name), "binary:logistic") != 0)
+        return sc_error(SCORE_EUNSUPPORTED,
+                        MSG "objective \"%s\"; only binary:logistic models are supported",
+                        json_string_value(name));
+    rc = member(learner, "learner_model_param", "learner", JSON_OBJECT, &param);
+    if (rc)
+        return rc;
+    const char *where = "learner.learner_model_param";
+    long long num_class = 0, num_target = 1, num_feature;
+    rc = count_member(param, "num_class", where, &num_class);
+    if (!rc && json_object_get(param, "num_target"))
+        rc = count_member(param, "num_target", where, &num_target);
+    if (!rc)
+        rc = count_member(param, "num_feature", where, &num_feature);
+    if (rc)
+        return rc;
+    if (num_class > 1)
+        return sc_error(SCORE_EUNSUPPORTED,
+                        MSG "a multi-class model (%lld classes); only binary models are supported",
+                        num_class);
+    if (num_target != 1)
+        return sc_error(SCORE_EUNSUPPORTED,
+                        MSG "a model with %lld targets; only one target is supported", num_target);
+    if ((unsigned long long)num_feature != n_features)
+        return sc_error(SCORE_EFORMAT, MSG "%s.num_feature is %lld, but the model has %zu columns",
+                        where, num_feature, n_features);
+    return read_base_score(param, base_score);
+}
+
+/* The booster: gbtree, its trees and tree_info. */
+static int find_trees(const json_t *learner, const json_t **trees)
+{
+    const json_t *booster, *name, *model, *param, *info;
+    int rc = member(learner, "gradient_booster", "learner", JSON_OBJECT, &booster);
+    if (!rc)
+        rc = member(booster, "name", "learner.gradient_booster", JSON_STRING, &name);
+    if (rc)
+        return rc;
+    const char *booster_name = json_string_value(name);
+    if (strcmp(booster_name, "gbtree") != 0) {
+        if (strcmp(booster_name, "dart") == 0 || strcmp(booster_name, "gblinear") == 0)
+            return sc_error(SCORE_EUNSUPPORTED,
+                            MSG "booster \"%s\"; only gbtree models are supported", booster_name);
+        return sc_error(SCORE_EFORMAT, MSG "unknown booster \"%s\"", booster_name);
+    }
+    const char *where = "learner.gradient_booster.model";
+    rc = member(booster, "model", "learner.gradient_booster", JSON_OBJECT, &model);
+    if (!rc)
+        rc = member(model, "gbtree_model_param", where, JSON_OBJECT, &param);
+    if (!rc)
+        rc = member(model, "trees", where, JSON_ARRAY, trees);
+    if (!rc)
+        rc = member(model, "tree_info", where, JSON_ARRAY, &info);
+    if (rc)
+        return rc;
+    long long num_trees, num_parallel = 1;
+    const char *pwhere = "learner.gradient_booster.model.gbtree_model_param";
+    rc = count_member(param, "num_trees", pwhere, &num_trees);
+    if (!rc && json_object_get(param, "num_parallel_tree"))
+        rc = count_member(param, "num_parallel_tree", pwhere, &num_parallel);
+    if (rc)
+        return rc;
+    size_t n = json_array_size(*trees);
+    if ((unsigned long long)num_trees != n)
+        return sc_error(SCORE_EFORMAT, MSG "num_trees is %lld but %zu trees are stored", num_trees,
+                        n);
+    if (num_parallel < 1 || (long long)n % num_parallel != 0)
+        return sc_error(SCORE_EFORMAT, MSG "num_parallel_tree is %lld but %zu trees are stored",
+                        num_parallel, n);
+    if (json_array_size(info) != n)
+        return sc_error(SCORE_EFORMAT, MSG "tree_info has %zu entries for %zu trees",
+                        json_array_size(info), n);
+    for (size_t t = 0; t < n; t++) {
+        const json_t *g = json_array_get(info, t);
+        if (!json_is_integer(g) || json_integer_value(g) != 0)
+            return sc_error(SCORE_EUNSUPPORTED,
+                            MSG "tree_info[%zu] is not 0: trees of several output groups "
+                                "(a multi-class model); only binary models are supported",
+                            t);
+    }
+    return SCORE_OK;
+}
+
+/* ---- reading one tree ---------------------------------------------------- */
+
+/* The per-node arrays of one tree, all checked to have n_nodes entries. */
+typedef struct tree_json {
+    const json_t *left, *right, *parent, *feature, *cond, *dleft, *hess;
+    long long n_nodes, n_deleted;
+} tree_json;
+
+static int tree_array(const json_t *tree, const char *key, size_t t, long long n_nodes, int required,
+                      const json_t **out)
+{
+    const json_t *v = json_object_get(tree, key);
+    if (!v) {
+        if (required)
+            return sc_error(SCORE_EFORMAT, MSG "tree %zu has no \"%s\"", t, key);
+        *out = NULL;
+        return SCORE_OK;
+    }
+    if (!json_is_array(v))
+        return sc_error(SCORE_EFORMAT, MSG "tree %zu: \"%s\" is not an array", t, key);
+    if ((long long)json_array_size(v) != n_nodes)
+        return sc_error(SCORE_EFORMAT, MSG "tree %zu: \"%s\" has %zu entries for %lld nodes", t,
+                        key, json_array_size(v), n_nodes);
+    *out = v;
+    return SCORE_OK;
+}
+
+/* A tree's size, and its arrays checked for length and element types. */
+static int read_tree_json(const json_t *tree, size_t t, tree_json *tj)
+{
+    if (!json_is_object(tree))
+        return sc_error(SCORE_EFORMAT, MSG "tree %zu is not an object", t);
+    const json_t *param, *id = json_object_get(tree, "id");
+    char where[64];
+    snprintf(where, sizeof where, "tree %zu", t);
+    if (id && (!json_is_integer(id) || json_integer_value(id) != (json_int_t)t))
+        return sc_error(SCORE_EFORMAT, MSG "tree %zu has id %s", t,
+                        json_is_integer(id) ? "of another tree" : "that is not an integer");
+    int rc = member(tree, "tree_param", where, JSON_OBJECT, &param);
+    tj->n_deleted = 0;
+    if (!rc) {
+        snprintf(where, sizeof where, "tree %zu.tree_param", t);
+        rc = count_member(param, "num_nodes", where, &tj->n_nodes);
+    }
+    if (!rc && json_object_get(param, "num_deleted"))
+        rc = count_member(param, "num_deleted", where, &tj->n_deleted);
+    if (rc)
+        return rc;
+    if (tj->n_nodes < 1)
+        return sc_error(SCORE_EFORMAT, MSG "tree %zu has no nodes", t);
+    if (tj->n_nodes > (long long)SC_FOREST_MAX_NODES)
+        return sc_error(SCORE_ELIMIT, MSG "tree %zu has %lld nodes; at most %u are supported", t,
+                        tj->n_nodes, SC_FOREST_MAX_NODES);
+    long long n = tj->n_nodes;
+    const json_t *stype, *weights, *gains;
+    if ((rc = tree_array(tree, "left_children", t, n, 1, &tj->left)) ||
+        (rc = tree_array(tree, "right_children", t, n, 1, &tj->right)) ||
+        (rc = tree_array(tree, "parents", t, n, 1, &tj->parent)) ||
+        (rc = tree_array(tree, "split_indices", t, n, 1, &tj->feature)) ||
+        (rc = tree_array(tree, "split_conditions", t, n, 1, &tj->cond)) ||
+        (rc = tree_array(tree, "default_left", t, n, 1, &tj->dleft)) ||
+        (rc = tree_array(tree, "sum_hessian", t, n, 1, &tj->hess)) ||
+        (rc = tree_array(tree, "split_type", t, n, 0, &stype)) ||
+        (rc = tree_array(tree, "base_weights", t, n, 0, &weights)) ||
+        (rc = tree_array(tree, "loss_changes", t, n, 0, &gains)))
+        return rc;
+
+    static const char *const categories[] = {"categories", "categories_nodes",
+                                             "categories_segments", "categories_sizes"};
+    for (size_t i = 0; i < SC_ARRAY_LEN(categories); i++) {
+        const json_t *c = json_object_get(tree, categories[i]);
+        if (c && (!json_is_array(c) || json_array_size(c) != 0))
+            return sc_error(SCORE_EUNSUPPORTED,
+                            MSG "tree %zu has categorical splits (\"%s\"); only numerical "
+                                "splits are supported",
+                            t, categories[i]);
+    }
+
+    for (long long i = 0; i < n; i++) {
+        const char *bad = NULL;
+        if (!json_is_integer(json_array_get(tj->left, (size_t)i)))
+            bad = "left_children";
+        else if (!json_is_integer(json_array_get(tj->right, (size_t)i)))
+            bad = "right_children";
+        else if (!json_is_integer(json_array_get(tj->parent, (size_t)i)))
+            bad = "parents";
+        else if (!json_is_integer(json_array_get(tj->feature, (size_t)i)))
+            bad = "split_indices";
+        else if (!json_is_number(json_array_get(tj->cond, (size_t)i)))
+            bad = "split_conditions";
+        else if (!json_is_number(json_array_get(tj->hess, (size_t)i)))
+            bad = "sum_hessian";
+        if (bad)
+            return sc_error(SCORE_EFORMAT, MSG "tree %zu node %lld: %s is not a number", t, i, bad);
+        const json_t *d = json_array_get(tj->dleft, (size_t)i);
+        if (!json_is_boolean(d) &&
+            !(json_is_integer(d) && (json_integer_value(d) == 0 || json_integer_value(d) == 1)))
+            return sc_error(SCORE_EFORMAT, MSG "tree %zu node %lld: default_left is not 0 or 1", t,
+                            i);
+        if (stype) {
+            const json_t *s = json_array_get(stype, (size_t)i);
+            if (json_is_integer(s) && json_integer_value(s) == 1)
+                return sc_error(SCORE_EUNSUPPORTED,
+                                MSG "tree %zu node %lld is a categorical split; only numerical "
+                                    "splits are supported",
+                                t, i);
+            if (!json_is_integer(s) || json_integer_value(s) != 0)
+                return sc_error(SCORE_EFORMAT, MSG "tree %zu node %lld: unknown split_type", t, i);
+        }
+        if ((weights && !json_is_number(json_array_get(weights, (size_t)i))) ||
+            (gains && !json_is_number(json_array_get(gains, (size_t)i))))
+            return sc_error(SCORE_EFORMAT, MSG "tree %zu node %lld: %s is not a number", t, i,
+                            weights && !json_is_number(json_array_get(weights, (size_t)i))
+                                ? "base_weights"
+                                : "loss_changes");
+    }
+    return SCORE_OK;
+}
+
+static long long int_at(const json_t *array, long long i)
+{
+    return (long long)json_integer_value(json_array_get(array, (size_t)i));
+}
+
+static double number_at(const json_t *array, long long i)
+{
+    return json_number_value(json_array_get(array, (size_t)i));
+}
+
+static int default_left_at(const json_t *array, long long i)
+{
+    const json_t *d = json_array_get(array, (size_t)i);
+    return json_is_true(d) || (json_is_integer(d) && json_integer_value(d) == 1);
+}
+
+/* A float32 value that must be finite once rounded to float. */
+static int float_at(const json_t *array, long long i, size_t t, const char *what, float *out)
+{
+    double d = number_at(array, i);
+    float f = (float)d;
+    if (!isfinite(d) || !isfinite(f))
+        return sc_error(SCORE_EFORMAT, MSG "tree %zu node %lld: %s %g is not a finite float", t, i,
+                        what, d);
+    *out = f;
+    return SCORE_OK;
+}
+
+/* Scratch space for one tree, grown to the largest. */
+typedef struct scratch {
+    int32_t *order;   /* breadth-first queue: the JSON index of new node q */
+    int32_t *seen;    /* JSON index -> new index + 1, 0 when not reached yet */
+    uint8_t *depth;   /* depth of new node q */
+    double *mean;     /* cover-weighted mean of the leaves under new node q */
+    size_t cap;
+} scratch;
+
+static int scratch_reserve(scratch *s, size_t n)
+{
+    if (n <= s->cap)
+        return SCORE_OK;
+    sc_free(s->order);
+    sc_free(s->seen);
+    sc_free(s->depth);
+    sc_free(s->mean);
+    s->order = sc_malloc_array(n, sizeof *s->order);
+    s->seen = sc_malloc_array(n, sizeof *s->seen);
+    s->depth = sc_malloc_array(n, sizeof *s->depth);
+    s->mean = sc_malloc_array(n, sizeof *s->mean);
+    if (!s->order || !s->seen || !s->depth || !s->mean) {
+        s->cap = 0;
+        return sc_error(SCORE_ENOMEM, MSG "out of memory for a tree of %zu nodes", n);
+    }
+    s->cap = n;
+    return SCORE_OK;
+}
+
+static void scratch_free(scratch *s)
+{
+    sc_free(s->order);
+    sc_free(s->seen);
+    sc_free(s->depth);
+    sc_free(s->mean);
+}
+
+/*
+ * Renumber one tree breadth-first from the root, the children of a node side
+ * by side, checking every reached node. Writes *n_out nodes to nodes[] and
+ * cover[], the tree's depth and its expected value.
+ */
+static int build_tree(const tree_json *tj, size_t t, size_t n_features, scratch *s,
+                      sc_forest_node *nodes, float *cover, size_t *n_out, unsigned *depth_out,
+                      double *expected)
+{
+    const long long n = tj->n_nodes;
+    memset(s->seen, 0, (size_t)n * sizeof *s->seen);
+    long long root_parent = int_at(tj->parent, 0);
+    if (root_parent != -1 && root_parent != 2147483647)
+        return sc_error(SCORE_EFORMAT, MSG "tree %zu node 0: the root has parent %lld", t,
+                        root_parent);
+    s->order[0] = 0;
+    s->seen[0] = 1;
+    s->depth[0] = 0;
+    size_t head = 0, tail = 1;
+    unsigned depth = 0;
+    int rc;
+    while (head < tail) {
+        const size_t q = head++;
+        const long long i = s->order[q];
+        const long long l = int_at(tj->left, i), r = int_at(tj->right, i);
+        sc_forest_node *node = &nodes[q];
+        double h = number_at(tj->hess, i);
+        if (!(h > 0) || !isfinite(h) || !((float)h > 0) || !isfinite((float)h))
+            return sc_error(SCORE_EFORMAT,
+                            MSG "tree %zu node %lld: sum_hessian %g is not a positive finite "
+                                "float (TreeSHAP weighs paths by it)",
+                            t, i, h);
+        cover[q] = (float)h;
+        if (l == -1) {
+            if (r != -1)
+                return sc_error(SCORE_EFORMAT,
+                                MSG "tree %zu node %lld: no left child but right child %lld", t, i,
+                                r);
+            if ((rc = float_at(tj->cond, i, t, "leaf value", &node->value)))
+                return rc;
+            node->word = SC_NODE_LEAF;
+            node->left = 0;
+            continue;
+        }
+        if (r == -1)
+            return sc_error(SCORE_EFORMAT,
+                            MSG "tree %zu node %lld: left child %lld but no right child", t, i, l);
+        if (l < 0 || l >= n || r < 0 || r >= n)
+            return sc_error(SCORE_EFORMAT, MSG "tree %zu node %lld: child %lld is outside 0..%lld",
+                            t, i, l < 0 || l >= n ? l : r, n - 1);
+        if (l == r || s->seen[l] || s->seen[r])
+            return sc_error(SCORE_EFORMAT,
+                            MSG "tree %zu node %lld: child %lld is reached twice (a cycle or a "
+                                "shared node)",
+                            t, i, l == r || s->seen[l] ? l : r);
+        if (int_at(tj->parent, l) != i || int_at(tj->parent, r) != i) {
+            long long c = int_at(tj->parent, l) != i ? l : r;
+            return sc_error(SCORE_EFORMAT,
+                            MSG "tree %zu node %lld: its child %lld names %lld as its parent", t,
+                            i, c, int_at(tj->parent, c));
+        }
+        long long f = int_at(tj->feature, i);
+        if (f < 0 || (unsigned long long)f >= n_features)
+            return sc_error(SCORE_EFORMAT,
+                            MSG "tree %zu node %lld: split on feature %lld, but the model has %zu "
+                                "features",
+                            t, i, f, n_features);
+        if ((rc = float_at(tj->cond, i, t, "threshold", &node->value)))
+            return rc;
+        if (s->depth[q] + 1u > SC_FOREST_MAX_DEPTH)
+            return sc_error(SCORE_ELIMIT, MSG "tree %zu is deeper than %u levels", t,
+                            SC_FOREST_MAX_DEPTH);
+        node->word = (uint32_t)f | (default_left_at(tj->dleft, i) ? SC_NODE_DEFAULT_LEFT : 0);
+        node->left = (uint32_t)tail;
+        s->order[tail] = (int32_t)l;
+        s->order[tail + 1] = (int32_t)r;
+        s->seen[l] = (int32_t)tail + 1;
+        s->seen[r] = (int32_t)tail + 2;
+        s->depth[tail] = s->depth[tail + 1] = (uint8_t)(s->depth[q] + 1);
+        if (s->depth[q] + 1u > depth)
+            depth = s->depth[q] + 1u;
+        tail += 2;
+    }
+    if ((long long)tail + tj->n_deleted != n)
+        return sc_error(SCORE_EFORMAT,
+                        MSG "tree %zu: %lld of its %lld nodes are not reached from the root, but "
+                            "num_deleted is %lld",
+                        t, n - (long long)tail, n, tj->n_deleted);
+
+    /* expected value, bottom up as XGBoost's FillNodeMeanValue (children
+     * come after their parent breadth-first) */
+    for (size_t q = tail; q-- > 0;) {
+        const sc_forest_node *node = &nodes[q];
+        if (node->word & SC_NODE_LEAF) {
+            s->mean[q] = node->value;
+        } else {
+            size_t l = node->left;
+            s->mean[q] = (s->mean[l] * cover[l] + s->mean[l + 1] * cover[l + 1]) / cover[q];
+        }
+    }
+    *expected = s->mean[0];
+    *n_out = tail;
+    *depth_out = depth;
+    return SCORE_OK;
+}
+
+/* ---- the perfect layout -------------------------------------------------- */
+
+static size_t perfect_splits(unsigned depth)
+{
+    return ((size_t)1 << depth) - 1;
+}
+
+/* Lay out the subtree at breadth-first node g at heap position pos. */
+static void fill_perfect(const sc_forest_node *tree, uint32_t g, unsigned level, unsigned depth,
+                         size_t pos, sc_forest_split *splits, float *leaves)
+{
+    const sc_forest_node *node = &tree[g];
+    if (level == depth) {
+        leaves[pos - perfect_splits(depth)] = node->value;
+        return;
+    }
+    if (node->word & SC_NODE_LEAF) {
+        /* a dummy split: both sides hold this leaf's value */
+        splits[pos].threshold = 0.0f;
+        splits[pos].word = 0;
+        fill_perfect(tree, g, level + 1, depth, 2 * pos + 1, splits, leaves);
+        fill_perfect(tree, g, level + 1, depth, 2 * pos + 2, splits, leaves);
+        return;
+    }
+    splits[pos].threshold = node->value;
+    splits[pos].word = (node->word & SC_NODE_FEATURE_MASK) << 1 |
+                       (node->word & SC_NODE_DEFAULT_LEFT ? 1u : 0u);
+    fill_perfect(tree, node->left, level + 1, depth, 2 * pos + 1, splits, leaves);
+    fill_perfect(tree, node->left + 1, level + 1, depth, 2 * pos + 2, splits, leaves);
+}
+
+static int build_perfect(sc_forest *f)
+{
+    const size_t per_tree = perfect_splits(f->depth), n_leaves = (size_t)1 << f->depth;
+    f->splits = sc_malloc_array(f->n_trees * per_tree + 1, sizeof *f->splits);
+    f->leaves = sc_malloc_array(f->n_trees * n_leaves + 1, sizeof *f->leaves);
+    if (!f->splits || !f->leaves)
+        return sc_error(SCORE_ENOMEM, MSG "out of memory for the perfect layout");
+    for (size_t t = 0; t < f->n_trees; t++)
+        fill_perfect(f->nodes + f->tree_start[t], 0, 0, f->depth, 0, f->splits + t * per_tree,
+                     f->leaves + t * n_leaves);
+    return SCORE_OK;
+}
+
+/* ---- building ------------------------------------------------------------ */
+
+int sc_forest_from_xgboost(const json_t *model, size_t n_features, sc_forest **out)
+{
+    if (!model || !out)
+        return sc_error(SCORE_EINVAL, "sc_forest_from_xgboost: NULL argument");
+    if (n_features == 0)
+        return sc_error(SCORE_EINVAL, MSG "a model needs at least one feature");
+    if (n_features > SC_FOREST_MAX_FEATURES)
+        return sc_error(SCORE_ELIMIT, MSG "%zu features; at most %u are supported", n_features,
+                        SC_FOREST_MAX_FEATURES);
+    if (!json_is_object(model))
+        return sc_error(SCORE_EFORMAT, MSG "expected a JSON object");
+
+    const json_t *learner, *trees;
+    float base_score = 0.5f;
+    int rc = check_version(model);
+    if (!rc)
+        rc = member(model, "learner", "the top level", JSON_OBJECT, &learner);
+    if (!rc)
+        rc = check_learner(learner, n_features, &base_score);
+    if (!rc)
+        rc = find_trees(learner, &trees);
+    if (rc)
+        return rc;
+
+    /* every tree's arrays first, so that the node arrays are sized once */
+    const size_t n_trees = json_array_size(trees);
+    size_t total = 0, largest = 1;
+    tree_json tj;
+    for (size_t t = 0; t < n_trees; t++) {
+        if ((rc = read_tree_json(json_array_get(trees, t), t, &tj)))
+            return rc;
+        total += (size_t)tj.n_nodes;
+        if ((size_t)tj.n_nodes > largest)
+            largest = (size_t)tj.n_nodes;
+    }
+
+    sc_forest *f = sc_calloc(1, sizeof *f);
+    if (!f)
+        return sc_error(SCORE_ENOMEM, MSG "out of memory");
+    scratch s = {0};
+    f->n_trees = n_trees;
+    f->n_features = n_features;
+    f->base_margin = -logf(1.0f / base_score - 1.0f);
+    f->nodes = sc_malloc_array(total + 1, sizeof *f->nodes);
+    f->cover = sc_malloc_array(total + 1, sizeof *f->cover);
+    f->tree_start = sc_malloc_array(n_trees + 1, sizeof *f->tree_start);
+    f->expected_value = sc_malloc_array(n_trees + 1, sizeof *f->expected_value);
+    if (!f->nodes || !f->cover || !f->tree_start || !f->expected_value) {
+        rc = sc_error(SCORE_ENOMEM, MSG "out of memory for %zu nodes", total);
+        goto fail;
+    }
+    if ((rc = scratch_reserve(&s, largest)))
+        goto fail;
+
+    size_t at = 0;
+    double bias = f->base_margin;
+    for (size_t t = 0; t < n_trees; t++) {
+        size_t n_nodes = 0;
+        unsigned depth = 0;
+        read_tree_json(json_array_get(trees, t), t, &tj); /* checked above */
+        f->tree_start[t] = at;
+        rc = build_tree(&tj, t, n_features, &s, f->nodes + at, f->cover + at, &n_nodes, &depth,
+                        &f->expected_value[t]);
+        if (rc)
+            goto fail;
+        at += n_nodes;
+        bias += f->expected_value[t];
+        if (depth > f->max_depth)
+            f->max_depth = depth;
+    }
+    f->tree_start[n_trees] = at;
+    f->bias = bias;
+    scratch_free(&s);
+    s = (scratch){0};
+
+    if (f->max_depth <= SC_FOREST_PERFECT_MAX_DEPTH) {
+        f->depth = f->max_depth;
+        if ((rc = build_perfect(f)))
+            goto fail;
+    }
+    *out = f;
+    return SCORE_OK;
+fail:
+    scratch_free(&s);
+    sc_forest_free(f);
+    return rc;
+}
+
+void sc_forest_free(sc_forest *f)
+{
+    if (!f)
+        return;
+    sc_free(f->nodes);
+    sc_free(f->cover);
+    sc_free(f->tree_start);
+    sc_free(f->expected_value);
+    sc_free(f->splits);
+    sc_free(f->leaves);
+    sc_free(f);
+}
+
+size_t sc_forest_n_trees(const sc_forest *f)
+{
+    return f->n_trees;
+}
+
+size_t sc_forest_n_features(const sc_forest *f)
+{
+    return f->n_features;
+}
+
+unsigned sc_forest_max_depth(const sc_forest *f)
+{
+    return f->max_depth;
+}
+
+double sc_forest_base_margin(const sc_forest *f)
+{
+    return f->base_margin;
+}
+
+double sc_forest_bias(const sc_forest *f)
+{
+    return f->bias;
+}
+
+/* ---- kernels ------------------------------------------------------------- */
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SC_INLINE static inline __attribute__((always_inline))
+#else
+#define SC_INLINE static inline
+#endif
+
+/* General layout: one walk at a time, until a leaf. */
+static float walk_general(const sc_forest_node *tree, const float *row)
+{
+    uint32_t i = 0;
+    for (;;) {
+        const sc_forest_node *node = &tree[i];
+        if (node->word & SC_NODE_LEAF)
+            return node->value;
+        const float x = row[node->word & SC_NODE_FEATURE_MASK];
+        const uint32_t right = isnan(x) ? !(node->word & SC_NODE_DEFAULT_LEFT) : !(x < node->value);
+        i = node->left + right;
+    }
+}
+
+static void predict_general(const sc_forest *f, const float *rows, size_t n_rows, double *margin)
+{
+    for (size_t r = 0; r < n_rows; r++) {
+        const float *row = rows + r * f->n_features;
+        float m = f->base_margin;
+        for (size_t t = 0; t < f->n_trees; t++)
+            m += walk_general(f->nodes + f->tree_start[t], row);
+        margin[r] = m;
+    }
+}
+
+/*
+ * Perfect layout. A split's word is 2 * feature + default_left. One step
+ * down from heap position i goes right when !(x < threshold) for a present
+ * x, and by the default direction for NaN.
+ */
+SC_INLINE uint32_t step_nan(const sc_forest_split *splits, const float *row, uint32_t i)
+{
+    const sc_forest_split s = splits[i];
+    const float x = row[s.word >> 1];
+    const uint32_t right = (uint32_t)(x >= s.threshold) | ((uint32_t)isnan(x) & ~s.word & 1u);
+    return 2 * i + 1 + right;
+}
+
+/*
+ * The same step on an expanded row: value 2j is feature j with NaN replaced
+ * by +inf, value 2j + 1 with NaN replaced by -inf. A split's word then
+ * names the copy whose replacement goes its default way (+inf < threshold
+ * is false: right; -inf < threshold is true: left, thresholds being
+ * finite), and the step is one load and one comparison. Real infinities
+ * are the same in both copies and go where XGBoost sends them.
+ */
+SC_INLINE uint32_t step_expanded(const sc_forest_split *splits, const float *xr, uint32_t i)
+{
+    const sc_forest_split s = splits[i];
+    return 2 * i + 1 + (uint32_t)(xr[s.word] >= s.threshold);
+}
+
+static void expand_row(const float *row, size_t n_features, float *xr)
+{
+    for (size_t j = 0; j < n_features; j++) {
+        const float x = row[j];
+        xr[2 * j] = isnan(x) ? INFINITY : x;
+        xr[2 * j + 1] = isnan(x) ? -INFINITY : x;
+    }
+}
+
+/* Rows of at most this many features are expanded on the stack (8 KiB). */
+#define EXPAND_MAX_FEATURES 1024
+
+static void predict_perfect(const sc_forest *f, const float *rows, size_t n_rows, double *margin)
+{
+    const unsigned depth = f->depth;
+    const size_t per_tree = perfect_splits(depth), n_leaves = (size_t)1 << depth;
+    for (size_t r = 0; r < n_rows; r++) {
+        const float *row = rows + r * f->n_features;
+        float m = f->base_margin;
+        for (size_t t = 0; t < f->n_trees; t++) {
+            const sc_forest_split *splits = f->splits + t * per_tree;
+            uint32_t i = 0;
+            for (unsigned d = 0; d < depth; d++)
+                i = step_nan(splits, row, i);
+            m += f->leaves[t * n_leaves + i - per_tree];
+        }
+        margin[r] = m;
+    }
+}
+
+#define TREE_WAYS 16 /* trees of one row walked at once */
+
+/* Trees first..n_trees of one row (expanded or not), TREE_WAYS at a time.
+ * The leaf values are still added in tree order, so the float sum is
+ * XGBoost's. */
+SC_INLINE float walk_trees(const sc_forest *f, size_t first, float m, const float *x, int expanded)
+{
+    const unsigned depth = f->depth;
+    const size_t per_tree = perfect_splits(depth), n_leaves = (size_t)1 << depth;
+    size_t t = first;
+    for (; t + TREE_WAYS <= f->n_trees; t += TREE_WAYS) {
+        const sc_forest_split *splits = f->splits + t * per_tree;
+        uint32_t i[TREE_WAYS] = {0};
+        for (unsigned d = 0; d < depth; d++) {
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 16
+#endif
+            for (int k = 0; k < TREE_WAYS; k++)
+                i[k] = expanded ? step_expanded(splits + k * per_tree, x, i[k])
+                                : step_nan(splits + k * per_tree, x, i[k]);
+        }
+        for (int k = 0; k < TREE_WAYS; k++)
+            m += f->leaves[(t + k) * n_leaves + i[k] - per_tree];
+    }
+    for (; t < f->n_trees; t++) {
+        const sc_forest_split *splits = f->splits + t * per_tree;
+        uint32_t i = 0;
+        for (unsigned d = 0; d < depth; d++)
+            i = expanded ? step_expanded(splits, x, i) : step_nan(splits, x, i);
+        m += f->leaves[t * n_leaves + i - per_tree];
+    }
+    return m;
+}
+
+static float row_interleaved(const sc_forest *f, const float *row)
+{
+    if (f->n_features > EXPAND_MAX_FEATURES)
+        return walk_trees(f, 0, f->base_margin, row, 0);
+    float xr[2 * EXPAND_MAX_FEATURES];
+    expand_row(row, f->n_features, xr);
+    return walk_trees(f, 0, f->base_margin, xr, 1);
+}
+
+static void predict_interleaved(const sc_forest *f, const float *rows, size_t n_rows,
+                                double *margin)
+{
+    for (size_t r = 0; r < n_rows; r++)
+        margin[r] = row_interleaved(f, rows + r * f->n_features);
+}
+
+/* ---- AVX2 and AVX-512 ------------------------------------------------------ */
+
+/*
+ * Several rows: each vector lane walks one row through the same tree, a
+ * block of vectors at a time, each lane adding its leaves in tree order.
+ * One row: each lane walks one tree of the expanded row. The gathers index
+ * with 32-bit lanes, hence fits_gather.
+ */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SC_FOREST_X86 1
+#include <immintrin.h>
+
+static int fits_gather(const sc_forest *f)
+{
+    return f->splits && f->n_trees < (size_t)INT32_MAX >> (f->depth + 1) &&
+           f->n_features * 64 < (size_t)INT32_MAX;
+}
+
+#define AVX2_BLOCK 4 /* vectors of 8 rows walked at once */
+
+/* One row (expanded when nf allows), 8 trees per vector. */
+__attribute__((target("avx2"))) static float row_avx2(const sc_forest *f, const float *row)
+{
+    if (f->n_features > EXPAND_MAX_FEATURES)
+        return walk_trees(f, 0, f->base_margin, row, 0);
+    float xr[2 * EXPAND_MAX_FEATURES];
+    expand_row(row, f->n_features, xr);
+    const unsigned depth = f->depth;
+    const int per_tree = (1 << depth) - 1, n_leaves = 1 << depth;
+    const float *thr = &f->splits[0].threshold;
+    const int *word = (const int *)&f->splits[0].word;
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), one = _mm256_set1_epi32(1);
+    float m = f->base_margin;
+    size_t t = 0;
+    for (; t + 8 <= f->n_trees; t += 8) {
+        const __m256i tree = _mm256_add_epi32(_mm256_set1_epi32((int)t), lane);
+        const __m256i base = _mm256_mullo_epi32(tree, _mm256_set1_epi32(per_tree));
+        __m256i i = _mm256_setzero_si256();
+        for (unsigned d = 0; d < depth; d++) {
+            const __m256i node = _mm256_add_epi32(base, i);
+            const __m256 th = _mm256_i32gather_ps(thr, node, 8);
+            const __m256 x = _mm256_i32gather_ps(xr, _mm256_i32gather_epi32(word, node, 8), 4);
+            const __m256 right = _mm256_cmp_ps(x, th, _CMP_GE_OQ);
+            i = _mm256_sub_epi32(_mm256_add_epi32(_mm256_add_epi32(i, i), one),
+                                 _mm256_castps_si256(right));
+        }
+        const __m256i leaf = _mm256_add_epi32(_mm256_mullo_epi32(tree, _mm256_set1_epi32(n_leaves)),
+                                              _mm256_sub_epi32(i, _mm256_set1_epi32(per_tree)));
+        float v[8];
+        _mm256_storeu_ps(v, _mm256_i32gather_ps(f->leaves, leaf, 4));
+        for (int k = 0; k < 8; k++)
+            m += v[k];
+    }
+    return walk_trees(f, t, m, xr, 1);
+}
+
+__attribute__((target("avx2"))) static void predict_avx2(const sc_forest *f, const float *rows,
+                                                         size_t n_rows, double *margin)
+{
+    const unsigned depth = f->depth;
+    const int per_tree = (1 << depth) - 1, n_leaves = 1 << depth;
+    const size_t nf = f->n_features;
+    const __m256i one = _mm256_set1_epi32(1);
+    const __m256i row_offset = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                                  _mm256_set1_epi32((int)nf));
+    size_t r = 0;
+    for (; r + 8 * AVX2_BLOCK <= n_rows; r += 8 * AVX2_BLOCK) {
+        const float *block = rows + r * nf;
+        __m256 m[AVX2_BLOCK];
+        for (int b = 0; b < AVX2_BLOCK; b++)
+            m[b] = _mm256_set1_ps(f->base_margin);
+        for (size_t t = 0; t < f->n_trees; t++) {
+            const float *thr = &f->splits[t * (size_t)per_tree].threshold;
+            const int *word = (const int *)&f->splits[t * (size_t)per_tree].word;
+            __m256i i[AVX2_BLOCK];
+            for (int b = 0; b < AVX2_BLOCK; b++)
+                i[b] = _mm256_setzero_si256();
+            for (unsigned d = 0; d < depth; d++)
+                for (int b = 0; b < AVX2_BLOCK; b++) {
+                    const __m256 th = _mm256_i32gather_ps(thr, i[b], 8);
+                    const __m256i w = _mm256_i32gather_epi32(word, i[b], 8);
+                    const __m256i at = _mm256_add_epi32(row_offset, _mm256_srli_epi32(w, 1));
+                    const __m256 x = _mm256_i32gather_ps(block + (size_t)b * 8 * nf, at, 4);
+                    /* right: !(x < threshold), but a NaN at a default-left split goes left */
+                    const __m256 dl = _mm256_castsi256_ps(
+                        _mm256_cmpeq_epi32(_mm256_and_si256(w, one), one));
+                    const __m256 nan_left = _mm256_and_ps(_mm256_cmp_ps(x, x, _CMP_UNORD_Q), dl);
+                    const __m256 right = _mm256_andnot_ps(nan_left, _mm256_cmp_ps(x, th, _CMP_NLT_UQ));
+                    i[b] = _mm256_sub_epi32(_mm256_add_epi32(_mm256_add_epi32(i[b], i[b]), one),
+                                            _mm256_castps_si256(right));
+                }
+            const float *leaves = f->leaves + t * (size_t)n_leaves;
+            for (int b = 0; b < AVX2_BLOCK; b++)
+                m[b] = _mm256_add_ps(m[b], _mm256_i32gather_ps(
+                                               leaves, _mm256_sub_epi32(i[b], _mm256_set1_epi32(per_tree)), 4));
+        }
+        for (int b = 0; b < AVX2_BLOCK; b++) {
+            float v[8];
+            _mm256_storeu_ps(v, m[b]);
+            for (int k = 0; k < 8; k++)
+                margin[r + (size_t)b * 8 + (size_t)k] = v[k];
+        }
+    }
+    for (; r < n_rows; r++)
+        margin[r] = row_avx2(f, rows + r * nf);
+}
+
+#define AVX512_BLOCK 4 /* vectors of 16 rows walked at once */
+
+/* 16 walks of the expanded row: the 8-byte splits at `node` (two 64-bit
+ * gathers), the row's values, the way down. */
+__attribute__((target("avx512f"))) static inline __m512i step16(const long long *splits,
+                                                                __m512i node, const float *xr,
+                                                                __m512i i)
+{
+    const __m512i lo = _mm512_i32gather_epi64(_mm512_castsi512_si256(node), splits, 8);
+    const __m512i hi = _mm512_i32gather_epi64(_mm512_extracti64x4_epi64(node, 1), splits, 8);
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    const __m512 th = _mm512_castsi512_ps(_mm512_permutex2var_epi32(lo, even, hi));
+    const __m512 x = _mm512_i32gather_ps(_mm512_permutex2var_epi32(lo, odd, hi), xr, 4);
+    const __mmask16 right = _mm512_cmp_ps_mask(x, th, _CMP_GE_OQ);
+    const __m512i down = _mm512_add_epi32(_mm512_add_epi32(i, i), _mm512_set1_epi32(1));
+    return _mm512_mask_add_epi32(down, right, down, _mm512_set1_epi32(1));
+}
+
+/* One row (expanded when nf allows), 32 trees at a time in two vectors. */
+__attribute__((target("avx512f"))) static float row_avx512(const sc_forest *f, const float *row)
+{
+    if (f->n_features > EXPAND_MAX_FEATURES)
+        return walk_trees(f, 0, f->base_margin, row, 0);
+    float xr[2 * EXPAND_MAX_FEATURES];
+    expand_row(row, f->n_features, xr);
+    const unsigned depth = f->depth;
+    const int per_tree = (1 << depth) - 1, n_leaves = 1 << depth;
+    const long long *splits = (const long long *)f->splits;
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i vper = _mm512_set1_epi32(per_tree), vleaves = _mm512_set1_epi32(n_leaves);
+    float m = f->base_margin;
+    size_t t = 0;
+    for (; t + 32 <= f->n_trees; t += 32) {
+        const __m512i ta = _mm512_add_epi32(_mm512_set1_epi32((int)t), lane);
+        const __m512i tb = _mm512_add_epi32(ta, _mm512_set1_epi32(16));
+        const __m512i ba = _mm512_mullo_epi32(ta, vper), bb = _mm512_mullo_epi32(tb, vper);
+        __m512i ia = _mm512_setzero_si512(), ib = _mm512_setzero_si512();
+        for (unsigned d = 0; d < depth; d++) {
+            ia = step16(splits, _mm512_add_epi32(ba, ia), xr, ia);
+            ib = step16(splits, _mm512_add_epi32(bb, ib), xr, ib);
+        }
+        float v[32];
+        _mm512_storeu_ps(v, _mm512_i32gather_ps(
+                                _mm512_add_epi32(_mm512_mullo_epi32(ta, vleaves), _mm512_sub_epi32(ia, vper)),
+                                f->leaves, 4));
+        _mm512_storeu_ps(v + 16, _mm512_i32gather_ps(
+                                     _mm512_add_epi32(_mm512_mullo_epi32(tb, vleaves), _mm512_sub_epi32(ib, vper)),
+                                     f->leaves, 4));
+        for (int k = 0; k < 32; k++)
+            m += v[k];
+    }
+    return walk_trees(f, t, m, xr, 1);
+}
+
+__attribute__((target("avx512f"))) static void predict_avx512(const sc_forest *f, const float *rows,
+                                                             size_t n_rows, double *margin)
+{
+    const unsigned depth = f->depth;
+    const int per_tree = (1 << depth) - 1, n_leaves = 1 << depth;
+    const size_t nf = f->n_features;
+    const __m512i one = _mm512_set1_epi32(1);
+    const __m512i row_offset = _mm512_mullo_epi32(
+        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+        _mm512_set1_epi32((int)nf));
+    size_t r = 0;
+    for (; r + 16 * AVX512_BLOCK <= n_rows; r += 16 * AVX512_BLOCK) {
+        const float *block = rows + r * nf;
+        __m512 m[AVX512_BLOCK];
+        for (int b = 0; b < AVX512_BLOCK; b++)
+            m[b] = _mm512_set1_ps(f->base_margin);
+        for (size_t t = 0; t < f->n_trees; t++) {
+            const float *thr = &f->splits[t * (size_t)per_tree].threshold;
+            const int *word = (const int *)&f->splits[t * (size_t)per_tree].word;
+            __m512i i[AVX512_BLOCK];
+            for (int b = 0; b < AVX512_BLOCK; b++)
+                i[b] = _mm512_setzero_si512();
+            for (unsigned d = 0; d < depth; d++)
+                for (int b = 0; b < AVX512_BLOCK; b++) {
+                    const __m512 th = _mm512_i32gather_ps(i[b], thr, 8);
+                    const __m512i w = _mm512_i32gather_epi32(i[b], word, 8);
+                    const __m512i at = _mm512_add_epi32(row_offset, _mm512_srli_epi32(w, 1));
+                    const __m512 x = _mm512_i32gather_ps(at, block + (size_t)b * 16 * nf, 4);
+                    /* right: !(x < threshold), but a NaN at a default-left split goes left */
+                    const __mmask16 nan_left = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q) &
+                                               _mm512_test_epi32_mask(w, one);
+                    const __mmask16 right = _mm512_cmp_ps_mask(x, th, _CMP_NLT_UQ) & ~nan_left;
+                    const __m512i down = _mm512_add_epi32(_mm512_add_epi32(i[b], i[b]), one);
+                    i[b] = _mm512_mask_add_epi32(down, right, down, one);
+                }
+            const float *leaves = f->leaves + t * (size_t)n_leaves;
+            for (int b = 0; b < AVX512_BLOCK; b++)
+                m[b] = _mm512_add_ps(m[b], _mm512_i32gather_ps(
+                                               _mm512_sub_epi32(i[b], _mm512_set1_epi32(per_tree)), leaves, 4));
+        }
+        for (int b = 0; b < AVX512_BLOCK; b++) {
+            float v[16];
+            _mm512_storeu_ps(v, m[b]);
+            for (int k = 0; k < 16; k++)
+                margin[r + (size_t)b * 16 + (size_t)k] = v[k];
+        }
+    }
+    for (; r < n_rows; r++)
+        margin[r] = row_avx512(f, rows + r * nf);
+}
+#endif
+
+/* ---- choosing a kernel ----------------------------------------------------- */
+
+static const char *const kernel_names[SC_FOREST_KERNEL_COUNT] = {
+    "auto", "general", "perfect", "interleaved", "avx2", "avx512"};
+
+const char *sc_forest_kernel_name(enum sc_forest_kernel kernel)
+{
+    return (unsigned)kernel < SC_FOREST_KERNEL_COUNT ? kernel_names[kernel] : "unknown";
+}
+
+int sc_forest_has_kernel(const sc_forest *f, enum sc_forest_kernel kernel)
+{
+    switch (kernel) {
+    case SC_FOREST_KERNEL_AUTO:
+    case SC_FOREST_KERNEL_GENERAL:
+        return 1;
+    case SC_FOREST_KERNEL_PERFECT:
+    case SC_FOREST_KERNEL_INTERLEAVED:
+        return f->splits != NULL;
+#ifdef SC_FOREST_X86
+    case SC_FOREST_KERNEL_AVX2:
+        return fits_gather(f) && __builtin_cpu_supports("avx2");
+    case SC_FOREST_KERNEL_AVX512:
+        return fits_gather(f) && __builtin_cpu_supports("avx512f");
+#endif
+    default:
+        return 0;
+    }
+}
+
+enum sc_forest_kernel sc_forest_auto_kernel(const sc_forest *f)
+{
+    static const enum sc_forest_kernel best_first[] = {
+        SC_FOREST_KERNEL_AVX512, SC_FOREST_KERNEL_AVX2, SC_FOREST_KERNEL_INTERLEAVED};
+    for (size_t k = 0; k < SC_ARRAY_LEN(best_first); k++)
+        if (sc_forest_has_kernel(f, best_first[k]))
+            return best_first[k];
+    return SC_FOREST_KERNEL_GENERAL;
+}
+
+static void run_kernel(const sc_forest *f, enum sc_forest_kernel kernel, const float *rows,
+                       size_t n_rows, double *margin)
+{
+    switch (kernel) {
+    case SC_FOREST_KERNEL_PERFECT:
+        predict_perfect(f, rows, n_rows, margin);
+        break;
+    case SC_FOREST_KERNEL_INTERLEAVED:
+        predict_interleaved(f, rows, n_rows, margin);
+        break;
+#ifdef SC_FOREST_X86
+    case SC_FOREST_KERNEL_AVX2:
+        predict_avx2(f, rows, n_rows, margin);
+        break;
+    case SC_FOREST_KERNEL_AVX512:
+        predict_avx512(f, rows, n_rows, margin);
+        break;
+#endif
+    default:
+        predict_general(f, rows, n_rows, margin);
+        break;
+    }
+}
+
+int sc_forest_predict_kernel(const sc_forest *f, enum sc_forest_kernel kernel, const float *rows,
+                             size_t n_rows, double *margin)
+{
+    if (!sc_forest_has_kernel(f, kernel))
+        return sc_error(SCORE_EUNSUPPORTED, "forest: kernel %s is not available here",
+                        sc_forest_kernel_name(kernel));
+    if (kernel == SC_FOREST_KERNEL_AUTO)
+        kernel = sc_forest_auto_kernel(f);
+    run_kernel(f, kernel, rows, n_rows, margin);
+    return SCORE_OK;
+}
+
+void sc_forest_predict(const sc_forest *f, const float *rows, size_t n_rows, double *margin)
+{
+    run_kernel(f, sc_forest_auto_kernel(f), rows, n_rows, margin);
+}

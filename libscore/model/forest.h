@@ -1,0 +1,170 @@
+/*
+ * forest: the native forest. XGBoost's trees (binary:logistic, gbtree,
+ * numerical splits) loaded from XGBoost's own JSON model into compact arrays
+ * and evaluated in plain C, giving the same margins as XGBoost's predictor,
+ * and exact TreeSHAP contributions as XGBoost's pred_contribs. Stands on core
+ * (and jansson for the JSON). Internal: the model module wraps it.
+ *
+ * What "the same margins" means, precisely (XGBoost 1.7, src/predictor):
+ *   - at a split, a present value x goes left when (float)x < threshold, both
+ *     float32; otherwise right. A missing value (NaN) follows the node's
+ *     default direction. +-inf are values like any other.
+ *   - the margin starts from the logit of base_score, computed in float as
+ *     XGBoost does (-logf(1/b - 1)), and adds the trees' leaf values one by
+ *     one in tree order, in float32. The forest does exactly the same, so its
+ *     margins are XGBoost's bit for bit (the tests check it on models with
+ *     missing values; the contract is 1e-5).
+ *
+ * Layout (bench/README.md has the measurements behind it): every tree is
+ * kept breadth-first with the two children of a node side by side (12-byte
+ * nodes: threshold or leaf value, feature and flags, index of the left
+ * child). When the deepest tree has at most SC_FOREST_PERFECT_MAX_DEPTH
+ * levels, every tree is also laid out as a perfect binary tree of that depth
+ * D: 2^D - 1 split nodes of 8 bytes in heap order (children of node i at
+ * 2i+1 and 2i+2, nothing stored) and 2^D leaf values; a leaf above depth D is
+ * padded with dummy splits whose subtrees all hold its value. A row then
+ * walks every tree in exactly D branch-free steps, and several walks (trees
+ * of one row, or rows through one tree) run interleaved so their memory
+ * latencies overlap.
+ */
+#ifndef SCORE_MODEL_FOREST_H
+#define SCORE_MODEL_FOREST_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../core/core.h"
+
+typedef struct sc_forest sc_forest;
+
+/* Limits, documented because a model beyond them is refused. */
+#define SC_FOREST_MAX_DEPTH 128           /* levels of one tree (SCORE_ELIMIT) */
+#define SC_FOREST_MAX_FEATURES (1u << 24) /* columns of a model (SCORE_ELIMIT) */
+#define SC_FOREST_MAX_NODES (1u << 24)    /* nodes of one tree (SCORE_ELIMIT) */
+#define SC_FOREST_PERFECT_MAX_DEPTH 8     /* deeper forests use the general layout */
+
+/*
+ * Build a forest from XGBoost's JSON model object (what
+ * XGBoosterSaveModelToBuffer with {"format":"json"} writes:
+ * {"learner": {...}, "version": [1,7,4]}). Everything is checked: objective
+ * binary:logistic, booster gbtree, one target and class, base_score in (0,1),
+ * every tree's arrays as long as its num_nodes, child indices in range, every
+ * node reached once from the root (no cycle, no shared node) with a matching
+ * parents entry, split indices < n_features, finite float thresholds and leaf
+ * values, positive finite covers (TreeSHAP weighs paths by them).
+ * Nodes XGBoost marked deleted (unreachable) are ignored. num_parallel_tree > 1
+ * (boosted random forests) is handled: all trees are summed, as XGBoost does.
+ * n_features is the model's column count and must equal
+ * learner_model_param.num_feature.
+ * Fails: SCORE_EINVAL (NULL model or out, n_features 0); SCORE_EUNSUPPORTED
+ * for categorical splits (split_type 1 or categories), dart, gblinear,
+ * multi-class or multi-target models, objectives other than binary:logistic,
+ * XGBoost JSON format versions other than 1.x and 2.x; SCORE_EFORMAT naming
+ * the tree and node (or the key) for anything malformed; SCORE_ELIMIT for a
+ * tree deeper than SC_FOREST_MAX_DEPTH or larger than SC_FOREST_MAX_NODES, or
+ * more than SC_FOREST_MAX_FEATURES columns; SCORE_ENOMEM. The caller owns
+ * *out (sc_forest_free); *out is written only on success.
+ */
+int sc_forest_from_xgboost(const json_t *model, size_t n_features, sc_forest **out);
+
+/* Free a forest. Accepts NULL. */
+void sc_forest_free(sc_forest *forest);
+
+size_t sc_forest_n_trees(const sc_forest *forest);
+size_t sc_forest_n_features(const sc_forest *forest);
+/* The deepest tree's number of split levels (0 when every tree is a leaf). */
+unsigned sc_forest_max_depth(const sc_forest *forest);
+/* logit(base_score) as XGBoost computes it (in float). */
+double sc_forest_base_margin(const sc_forest *forest);
+/* The bias of the contributions: base margin plus each tree's expected value
+ * (leaf values weighted by cover), as XGBoost's pred_contribs gives it. */
+double sc_forest_bias(const sc_forest *forest);
+
+/*
+ * Margins of n_rows row-major rows (n_features floats each, NaN = missing)
+ * into margin[n_rows]. Never fails, never allocates; thread-safe (the forest
+ * is immutable). n_rows 0 does nothing.
+ */
+void sc_forest_predict(const sc_forest *forest, const float *rows, size_t n_rows, double *margin);
+
+/*
+ * Exact TreeSHAP (Lundberg et al. 2018, as XGBoost's pred_contribs computes
+ * it) of one row (n_features floats, NaN = missing): contribs[n_features + 1],
+ * the last entry the bias (sc_forest_bias). The entries add up to the
+ * row's margin (to rounding). Computed in double. contribs is written only on
+ * success. Fails: SCORE_ENOMEM (only for forests deeper than 16 levels,
+ * whose paths need a heap buffer). Thread-safe.
+ */
+int sc_forest_contributions(const sc_forest *forest, const float *row, double *contribs);
+
+/* ---- kernels (tests and bench/bench_forest.c pick one explicitly) ------- */
+
+/* The ways to walk the trees. AUTO picks the fastest available one, which is
+ * what sc_forest_predict does; the others exist so that tests can check that
+ * every kernel gives the same bits and the benchmark can measure each step. */
+enum sc_forest_kernel {
+    SC_FOREST_KERNEL_AUTO,
+    SC_FOREST_KERNEL_GENERAL,     /* breadth-first 12-byte nodes, one walk at a time */
+    SC_FOREST_KERNEL_PERFECT,     /* perfect 8-byte layout, one walk at a time */
+    SC_FOREST_KERNEL_INTERLEAVED, /* perfect layout, several walks interleaved */
+    SC_FOREST_KERNEL_AVX2,        /* perfect layout, 8 walks per AVX2 gather */
+    SC_FOREST_KERNEL_AVX512,      /* perfect layout, 16 walks per AVX-512 gather */
+    SC_FOREST_KERNEL_COUNT
+};
+
+/* Whether `kernel` can run this forest on this CPU (the perfect kernels need
+ * the perfect layout; AVX2 needs the CPU to have it). */
+int sc_forest_has_kernel(const sc_forest *forest, enum sc_forest_kernel kernel);
+/* The kernel AUTO stands for on this forest and CPU, and a name for any. */
+enum sc_forest_kernel sc_forest_auto_kernel(const sc_forest *forest);
+const char *sc_forest_kernel_name(enum sc_forest_kernel kernel);
+
+/* sc_forest_predict with a chosen kernel. SCORE_EUNSUPPORTED when
+ * sc_forest_has_kernel says no (margin untouched), else SCORE_OK. */
+int sc_forest_predict_kernel(const sc_forest *forest, enum sc_forest_kernel kernel,
+                             const float *rows, size_t n_rows, double *margin);
+
+/* ---- layout (read by shap.c and the benchmark; others use the above) ---- */
+
+/* A node of the breadth-first layout. `word` packs the feature (bits 0-29),
+ * SC_NODE_LEAF and SC_NODE_DEFAULT_LEFT; `left` is the index (within its
+ * tree) of the left child, the right child being left + 1. A leaf keeps its
+ * value in `value`, a split its threshold. */
+typedef struct sc_forest_node {
+    float value;
+    uint32_t word;
+    uint32_t left;
+} sc_forest_node;
+
+#define SC_NODE_FEATURE_MASK 0x3fffffffu
+#define SC_NODE_LEAF 0x40000000u
+#define SC_NODE_DEFAULT_LEFT 0x80000000u
+
+/* A split of the perfect layout: feature in bits 0-30, default left in bit
+ * 31. */
+typedef struct sc_forest_split {
+    float threshold;
+    uint32_t word;
+} sc_forest_split;
+
+struct sc_forest {
+    size_t n_trees;
+    size_t n_features;
+    float base_margin;           /* float, as XGBoost adds it */
+    double bias;                 /* base_margin + sum of expected_value */
+    unsigned max_depth;
+
+    /* breadth-first layout: tree t is nodes[tree_start[t] .. tree_start[t + 1]) */
+    sc_forest_node *nodes;
+    size_t *tree_start;          /* n_trees + 1 */
+    float *cover;                /* per node, XGBoost's sum_hessian */
+    double *expected_value;      /* per tree: cover-weighted mean of its leaves */
+
+    /* perfect layout, NULL when max_depth > SC_FOREST_PERFECT_MAX_DEPTH:
+     * tree t's splits at splits[t * (2^depth - 1)], leaves at leaves[t * 2^depth] */
+    unsigned depth;
+    sc_forest_split *splits;
+    float *leaves;
+};
+
+#endif
