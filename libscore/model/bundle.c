@@ -155,19 +155,45 @@ int sc_bundle_write(const score_model *m, const char *path)
 
 /* ---- reading ------------------------------------------------------------ */
 
+/* The last line "checksum": "crc32:XXXXXXXX" and the comma before it;
+ * everything is bounded by len (the text need not end with a NUL). */
+static const char *find_checksum_key(const char *text, size_t len)
+{
+    size_t key_len = strlen(CHECKSUM_KEY);
+    const char *found = NULL;
+    for (const char *p = text; len - (size_t)(p - text) >= key_len;) {
+        const char *nl = memchr(p, '\n', len - (size_t)(p - text));
+        if (!nl || len - (size_t)(nl - text) < key_len)
+            break;
+        if (memcmp(nl, CHECKSUM_KEY, key_len) == 0)
+            found = nl;
+        p = nl + 1;
+    }
+    return found;
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 static int verify_checksum(const char *path, const char *text, size_t len)
 {
-    const char *key = NULL;
-    for (const char *p = text; (p = strstr(p, CHECKSUM_KEY)); p++)
-        key = p;
+    const char *key = find_checksum_key(text, len);
     if (!key || key == text || key[-1] != ',')
         return sc_error(SCORE_ECORRUPT, "%s: no checksum line: not a libscore model bundle, or it "
                         "was truncated or rewritten", path);
     const char *hex = key + strlen(CHECKSUM_KEY);
-    char *end;
-    unsigned long stored = strtoul(hex, &end, 16);
-    size_t tail = len - (size_t)(end - text);
-    if (end - hex != 8 || strncmp(end, "\"\n}", 3) != 0 || tail > 4)
+    size_t rest = len - (size_t)(hex - text);
+    unsigned long stored = 0;
+    int ok = rest >= 11 && rest <= 12 && memcmp(hex + 8, "\"\n}", 3) == 0 &&
+             (rest == 11 || hex[11] == '\n');
+    for (int i = 0; ok && i < 8; i++) {
+        int d = hex_digit(hex[i]);
+        ok = d >= 0;
+        stored = stored * 16 + (unsigned long)(d < 0 ? 0 : d);
+    }
+    if (!ok)
         return sc_error(SCORE_ECORRUPT, "%s: the checksum line is damaged", path);
     uLong crc = crc32(0L, (const Bytef *)text, (uInt)(key - 1 - text));
     if (crc != stored)
@@ -439,25 +465,19 @@ static int read_model(const char *path, const json_t *root, score_model *m)
     return rc;
 }
 
-int sc_bundle_read(const char *path, score_model **out)
+int sc_bundle_parse(const char *name, const char *text, size_t len, score_model **out)
 {
-    char *text;
-    size_t len;
-    int rc = sc_read_whole_file(path, &text, &len);
-    if (rc != SCORE_OK)
-        return rc == SCORE_EFORMAT ? sc_error_prefix(SCORE_ECORRUPT, "model bundle") : rc;
-    rc = verify_checksum(path, text, len);
+    int rc = verify_checksum(name, text, len);
     json_t *root = NULL;
     json_error_t e;
     if (rc == SCORE_OK && !(root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e)))
-        rc = sc_error(SCORE_EFORMAT, "%s: not valid JSON at line %d column %d: %s", path, e.line,
+        rc = sc_error(SCORE_EFORMAT, "%s: not valid JSON at line %d column %d: %s", name, e.line,
                       e.column, e.text);
-    sc_free(text);
     score_model *m = NULL;
     if (rc == SCORE_OK && !(m = sc_calloc(1, sizeof *m)))
         rc = sc_error(SCORE_ENOMEM, "out of memory");
     if (rc == SCORE_OK)
-        rc = read_model(path, root, m);
+        rc = read_model(name, root, m);
     json_decref(root);
     if (rc != SCORE_OK) {
         score_model_free(m);
@@ -465,4 +485,16 @@ int sc_bundle_read(const char *path, score_model **out)
     }
     *out = m;
     return SCORE_OK;
+}
+
+int sc_bundle_read(const char *path, score_model **out)
+{
+    char *text;
+    size_t len;
+    int rc = sc_read_whole_file(path, &text, &len);
+    if (rc != SCORE_OK)
+        return rc == SCORE_EFORMAT ? sc_error_prefix(SCORE_ECORRUPT, "model bundle") : rc;
+    rc = sc_bundle_parse(path, text, len, out);
+    sc_free(text);
+    return rc;
 }

@@ -109,6 +109,8 @@ int sc_distribution_fit(const double *values, size_t n, sc_distribution *out);
 
 int sc_bundle_write(const score_model *model, const char *path);
 int sc_bundle_read(const char *path, score_model **out);
+/* The same from the bundle's JSON text in memory; `name` is used in messages. */
+int sc_bundle_parse(const char *name, const char *text, size_t len, score_model **out);
 
 void sc_model_free_contents(score_model *model);
 

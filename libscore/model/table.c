@@ -117,26 +117,35 @@ static int read_rows(sc_table *t, char **pos, char *end, uint64_t lineno)
     return SCORE_OK;
 }
 
-int sc_table_read(const char *path, sc_table *t)
+int sc_table_parse(const char *name, char *text, size_t len, sc_table *t)
 {
     memset(t, 0, sizeof *t);
-    t->path = path;
-    size_t len;
-    int rc = sc_read_whole_file(path, &t->text, &len);
-    if (rc != SCORE_OK)
-        return rc;
+    t->path = name;
+    t->text = text;
     if (len > UINT32_MAX) {
         sc_table_free(t);
-        return sc_error(SCORE_ELIMIT, "%s: tables are limited to 4 GiB", path);
+        return sc_error(SCORE_ELIMIT, "%s: tables are limited to 4 GiB", name);
     }
     char *pos = t->text, *end = t->text + len;
     uint64_t lineno = 0;
-    rc = read_header(t, &pos, end, &lineno);
+    int rc = read_header(t, &pos, end, &lineno);
     if (rc == SCORE_OK)
         rc = read_rows(t, &pos, end, lineno);
     if (rc != SCORE_OK)
         sc_table_free(t);
     return rc;
+}
+
+int sc_table_read(const char *path, sc_table *t)
+{
+    char *text;
+    size_t len;
+    int rc = sc_read_whole_file(path, &text, &len);
+    if (rc != SCORE_OK) {
+        memset(t, 0, sizeof *t);
+        return rc;
+    }
+    return sc_table_parse(path, text, len, t);
 }
 
 void sc_table_free(sc_table *t)

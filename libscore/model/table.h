@@ -19,6 +19,9 @@ typedef struct sc_table {
 } sc_table;
 
 int sc_table_read(const char *path, sc_table *table);
+/* The same from text in memory (allocated with sc_malloc, NUL-terminated),
+ * which the table takes over: sc_table_free frees it, also on failure. */
+int sc_table_parse(const char *name, char *text, size_t len, sc_table *table);
 void sc_table_free(sc_table *table);
 
 /* The column called `name`: its index, or SCORE_ENOTFOUND naming the file. */
