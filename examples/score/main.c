@@ -5,6 +5,7 @@
 
 static const cli_command commands[] = {
     {"check", "validate signals files (standard v1) and show what they hold", cmd_check},
+    {"pool", "mutual-aid risk pools: ledger, waterfall, loss simulation, sizing", cmd_pool},
 };
 
 static void usage(FILE *out)
