@@ -412,7 +412,7 @@ static int prep_lend(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
     int64_t cap = capacity(l);
     if (ev->amount > cap - l->loans)
         return refuse(ev, "loans outstanding %s + %s yuan would exceed the pool's lending "
-                      "capacity %s yuan (%g x deposits and fund %s)", yuan(l->loans, a),
+                      "capacity %s yuan (%g x the deposits and fund of %s yuan)", yuan(l->loans, a),
                       yuan(ev->amount, b), yuan(cap, c), l->config.leverage,
                       yuan(l->deposits + l->fund, d));
     int64_t member_cap = mul_ppb(cap, l->rules.member_cap_ppb);

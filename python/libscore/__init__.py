@@ -6,5 +6,7 @@ Every failed call raises ScoreError with the library's message.
 """
 from ._native import ScoreError
 from .panel import Panel, uscc_valid, version
+from .pool import Pool, pool_config, read_members, simulate, size
 
 __all__ = ["ScoreError", "Panel", "uscc_valid", "version"]
+__all__ += ["Pool", "pool_config", "read_members", "simulate", "size"]
