@@ -733,10 +733,12 @@ typedef struct score_pool_sim_result {
  * a fund of config->compensation_fund. When several members default
  * together each uses its own deposit first, then the survivors' deposits
  * jointly, then the parties' shares. The same seed and scenarios give the
- * same result, bit for bit, for any number of threads; every scenario's
- * random numbers depend on the seed only (common random numbers), so two
- * configurations are compared on the same scenarios. `options` may be
- * NULL. *result (size set) is written only on success.
+ * same result, bit for bit, for any number of threads. The scenarios (who
+ * defaults in each) depend on the seed and the members' PDs and
+ * correlations only, not on the deposit rate, the fund or the shares
+ * (common random numbers): configurations are compared on the same
+ * scenarios. `options` may be NULL. *result (size set) is written only on
+ * success.
  * Fails: SCORE_EINVAL (NULL, bad size, n = 0, a pd or lgd outside [0, 1],
  * a negative ead, a bad config), SCORE_ELIMIT (more than 50,000,000
  * scenarios or 2^31 members), SCORE_ECANCELED, SCORE_ENOMEM.

@@ -7,20 +7,24 @@
  *     e_i < a_i - b_i Z,  a_i = G(pd_i) / sqrt(1 - rho_i),  b_i = sqrt(rho_i / (1 - rho_i)).
  *
  * Random numbers: scenarios are cut into fixed blocks of BLOCK; block k
- * draws from its own xoshiro256** stream seeded from (seed, k) through
- * splitmix64. Scenario s draws one uniform for Z and then one per member
- * in member order, whatever happens, so every scenario's numbers depend on
- * the seed alone (common random numbers) and any thread may run any block.
- * Block results are combined in block order: the result is the same, bit
- * for bit, for any number of threads.
+ * draws from its own xoshiro256+ stream seeded from (seed, k) through
+ * splitmix64, so any thread may run any block, and block results are
+ * combined in block order: the result is the same, bit for bit, for any
+ * number of threads. A scenario's draws depend on the seed, the members'
+ * PDs and correlations only; the deposit rate, the fund and the shares do
+ * not change them (common random numbers), so configurations are compared
+ * on the same scenarios.
  *
- * Speed: member i defaults exactly when u_i < N(a_i - b_i Z). Members are
- * put in a few groups of similar (a, b); per scenario each group gets a
- * lower and an upper bound of N(a_i - b_i Z) over its members, with a
- * margin for rounding. A draw under the lower bound defaults and one above
- * the upper bound does not, both without computing G; only the draws in
- * between (a small fraction) compare G(u_i) with a_i - b_i Z. Most draws
- * are one 64-bit generator step and one integer comparison. */
+ * Speed: member i defaults exactly when its uniform u_i < N(a_i - b_i Z).
+ * Members are put in a few groups of similar (a, b); per scenario each
+ * group gets an upper bound hi and a lower bound lo of N(a_i - b_i Z) over
+ * its members, with a margin for rounding. Only the members with u_i < hi
+ * can default (a few percent); instead of drawing every member's u_i, the
+ * gap to the next such member is drawn directly (geometric with parameter
+ * hi) and its u_i uniformly below hi, which is the same distribution. A
+ * candidate under lo defaults; between lo and hi, G(u_i) < a_i - b_i Z
+ * decides. The work per scenario is proportional to the candidates, not
+ * to the members. */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -38,7 +42,7 @@
 #define RECORD_MAX (UINT64_C(1) << 32)
 #define GROUPS_EXACT 16  /* up to this many distinct (a, b): one group each */
 #define GROUPS 8         /* else this many groups of members of similar a */
-#define NEVER GROUPS_EXACT /* the group of members that never default by draw */
+#define NEVER 255         /* the group of members that never default by draw */
 
 typedef struct sim_member {
     double a, b;    /* default when G(u) < a - b Z; a = -inf: never by draw */
@@ -70,6 +74,8 @@ struct sc_sim {
     double suspend;
     uint8_t *group;            /* each member's group, NEVER for pd 0 or 1 */
     size_t n_groups;
+    uint32_t *in_group;        /* the members of group g: in_group[start[g] .. start[g+1]) */
+    size_t start[GROUPS_EXACT + 1];
     /* each group's extremes of a and b */
     double a_min[GROUPS_EXACT], a_max[GROUPS_EXACT], b_min[GROUPS_EXACT], b_max[GROUPS_EXACT];
     uint64_t scenarios, seed;
@@ -103,16 +109,18 @@ static inline uint64_t rotl(uint64_t x, int k)
     return (x << k) | (x >> (64 - k));
 }
 
-/* xoshiro256** (Blackman and Vigna) */
-static inline uint64_t next(uint64_t s[4])
+/* xoshiro256+ (Blackman and Vigna), the generator they give for floating
+ * point: only the top 53 bits are used, the bits it makes best. The state
+ * is four scalars so that it stays in registers. */
+static inline uint64_t next(uint64_t *s0, uint64_t *s1, uint64_t *s2, uint64_t *s3)
 {
-    uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
+    uint64_t result = *s0 + *s3, t = *s1 << 17;
+    *s2 ^= *s0;
+    *s3 ^= *s1;
+    *s1 ^= *s2;
+    *s0 ^= *s3;
+    *s2 ^= t;
+    *s3 = rotl(*s3, 45);
     return result;
 }
 
@@ -170,25 +178,35 @@ static int build_groups(sc_sim *s)
         s->b_min[g] = first ? lines[i].b : fmin(s->b_min[g], lines[i].b);
         s->b_max[g] = first ? lines[i].b : fmax(s->b_max[g], lines[i].b);
     }
+    /* each group's members, in member order */
+    if (!(s->in_group = sc_malloc_array(k + 1, sizeof *s->in_group))) {
+        sc_free(lines);
+        return sc_error(SCORE_ENOMEM, "out of memory building the simulation");
+    }
+    size_t at = 0;
+    for (size_t g = 0; g < s->n_groups; g++) {
+        s->start[g] = at;
+        for (size_t i = 0; i < s->n; i++)
+            if (s->group[i] == g)
+                s->in_group[at++] = (uint32_t)i;
+    }
+    s->start[s->n_groups] = at;
     sc_free(lines);
     return SCORE_OK;
 }
 
-/* The 53-bit draws of each group's members that default without a test
- * (x < lo[g]) and that cannot default (x >= hi[g]) in a scenario with
- * systematic factor z. Between, G(u) decides. The margins cover the
- * rounding of N and G, so the shortcuts never disagree with the test. */
-static void bounds(const sc_sim *s, double z, uint64_t lo[], uint64_t hi[])
+/* Bounds of N(a_i - b_i z) over each group's members in a scenario with
+ * systematic factor z: hi[g] at or above, lo[g] at or below, with margins
+ * that cover the rounding of N and G, so that the shortcuts never
+ * disagree with the test G(u) < a_i - b_i z. */
+static void bounds(const sc_sim *s, double z, double lo[], double hi[])
 {
     for (size_t g = 0; g < s->n_groups; g++) {
         double c_hi = s->a_max[g] - (z >= 0 ? s->b_min[g] : s->b_max[g]) * z;
         double c_lo = s->a_min[g] - (z >= 0 ? s->b_max[g] : s->b_min[g]) * z;
-        double u_hi = sc_normal_cdf(c_hi) * (1 + 1e-9) + 1e-300;
-        double u_lo = sc_normal_cdf(c_lo) * (1 - 1e-9);
-        hi[g] = u_hi >= 1 ? UINT64_C(1) << 53 : (uint64_t)(u_hi * 0x1p53) + 1;
-        lo[g] = (uint64_t)(u_lo * 0x1p53);
+        hi[g] = fmin(1, sc_normal_cdf(c_hi) * (1 + 1e-9) + 1e-300);
+        lo[g] = sc_normal_cdf(c_lo) * (1 - 1e-9);
     }
-    lo[NEVER] = hi[NEVER] = 0;
 }
 
 /* ---- one scenario's waterfall ----------------------------------------------------------------- */
@@ -248,6 +266,11 @@ static void add(acc *a, const outcome *o, size_t k)
 
 /* ---- running blocks on threads ------------------------------------------------------------------ */
 
+/* A worker's scratch: one scenario's defaulters. */
+typedef struct scratch {
+    uint32_t *def;
+} scratch;
+
 typedef struct job {
     const sc_sim *sim;
     int draw;                  /* 1: draw the scenarios; 0: rerun the recorded ones */
@@ -271,28 +294,45 @@ static int record(block_record *r, const uint32_t *def, size_t k, job *j)
     return SCORE_OK;
 }
 
-static int draw_block(job *j, size_t b, uint32_t *def)
+/* Draw one block's scenarios: Z, then group by group the candidates (the
+ * members whose uniform falls under the group's upper bound), each found
+ * by a geometric jump, then decided. */
+static int draw_block(job *j, size_t b, scratch *w)
 {
     const sc_sim *s = j->sim;
     uint64_t st[4];
     seed_block(s->seed, b, st);
+    uint64_t s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
     uint64_t first = (uint64_t)b * BLOCK, last = first + BLOCK;
     if (last > s->scenarios)
         last = s->scenarios;
     acc *a = &j->accs[b];
     block_record *r = s->records ? &s->records[b] : NULL;
-    uint64_t lo[GROUPS_EXACT + 1], hi[GROUPS_EXACT + 1];
-    const uint8_t *group = s->group;
+    const sim_member *m = s->m;
+    uint32_t *def = w->def;
+    double lo[GROUPS_EXACT], hi[GROUPS_EXACT];
     for (uint64_t sc = first; sc < last; sc++) {
-        double z = sc_normal_quantile(uniform53(next(st) >> 11));
+        double z = sc_normal_quantile(uniform53(next(&s0, &s1, &s2, &s3) >> 11));
         bounds(s, z, lo, hi);
         size_t k = 0;
-        for (size_t i = 0; i < s->n; i++) {
-            uint64_t x = next(st) >> 11;
-            unsigned g = group[i];
-            if (x < hi[g] && (x < lo[g] || sc_normal_quantile(uniform53(x)) <
-                                               s->m[i].a - s->m[i].b * z))
-                def[k++] = (uint32_t)i;
+        for (size_t g = 0; g < s->n_groups; g++) {
+            const uint32_t *list = s->in_group + s->start[g];
+            double size = (double)(s->start[g + 1] - s->start[g]), p = hi[g];
+            double step = log1p(-p); /* -inf when p is 1: every member a candidate */
+            if (!(p > 0))
+                continue;
+            for (double at = -1;;) {
+                /* the number of members skipped: geometric, P(gap = j) = (1-p)^j p */
+                double u = ((double)(next(&s0, &s1, &s2, &s3) >> 11) + 1) * 0x1p-53; /* (0, 1] */
+                double gap = p < 1 ? floor(log(u) / step) : 0;
+                at += gap + 1;
+                if (!(at < size))
+                    break;
+                uint32_t i = list[(size_t)at];
+                double v = p * uniform53(next(&s0, &s1, &s2, &s3) >> 11); /* uniform on (0, p) */
+                if (v < lo[g] || sc_normal_quantile(v) < m[i].a - m[i].b * z)
+                    def[k++] = i;
+            }
         }
         for (size_t i = 0; i < s->n_always; i++)
             def[k++] = s->always[i];
@@ -332,7 +372,7 @@ static void rerun_block(job *j, size_t b)
 
 /* Take blocks until none are left; the calling thread (main) also reports
  * progress between its blocks. */
-static void work(job *j, uint32_t *def, int main)
+static void work(job *j, scratch *w, int main)
 {
     const sc_sim *s = j->sim;
     for (;;) {
@@ -342,7 +382,7 @@ static void work(job *j, uint32_t *def, int main)
         if (b >= s->n_blocks)
             return;
         if (j->draw) {
-            int rc = draw_block(j, b, def);
+            int rc = draw_block(j, b, w);
             if (rc != SCORE_OK) {
                 int none = SCORE_OK;
                 atomic_compare_exchange_strong(&j->failed, &none, rc);
@@ -364,14 +404,14 @@ static void work(job *j, uint32_t *def, int main)
 
 typedef struct worker {
     job *job;
-    uint32_t *def;
+    scratch scratch;
     pthread_t thread;
 } worker;
 
 static void *work_thread(void *arg)
 {
     worker *w = arg;
-    work(w->job, w->def, 0);
+    work(w->job, &w->scratch, 0);
     return NULL;
 }
 
@@ -387,8 +427,9 @@ static int run_job(job *j)
     int rc = SCORE_OK;
     unsigned started = 0;
     for (unsigned t = 0; t < threads && rc == SCORE_OK; t++) {
+        scratch *sc = &w[t].scratch;
         w[t].job = j;
-        if (j->draw && !(w[t].def = sc_malloc_array(s->n + 1, sizeof *w[t].def)))
+        if (j->draw && !(sc->def = sc_malloc_array(s->n + 1, sizeof *sc->def)))
             rc = sc_error(SCORE_ENOMEM, "out of memory running the simulation");
     }
     /* worker 0 is this thread; a thread that cannot start leaves its
@@ -397,13 +438,13 @@ static int run_job(job *j)
         if (pthread_create(&w[t].thread, NULL, work_thread, &w[t]) != 0)
             break;
     if (rc == SCORE_OK)
-        work(j, w[0].def, 1);
+        work(j, &w[0].scratch, 1);
     else
         atomic_store(&j->stop, 1);
     for (unsigned t = 1; t <= started; t++)
         pthread_join(w[t].thread, NULL);
     for (unsigned t = 0; t < threads; t++)
-        sc_free(w[t].def);
+        sc_free(w[t].scratch.def);
     sc_free(w);
     if (rc != SCORE_OK)
         return rc;
@@ -562,6 +603,7 @@ void sc_sim_free(sc_sim *s)
     sc_free(s->m);
     sc_free(s->always);
     sc_free(s->group);
+    sc_free(s->in_group);
     sc_free(s);
 }
 
