@@ -285,6 +285,8 @@ typedef struct job {
 
 static int record(block_record *r, const uint32_t *def, size_t k, job *j)
 {
+    if (k == 0)
+        return SCORE_OK;
     if (sc_grow((void **)&r->index, &r->cap, r->n + k, sizeof *r->index) != SCORE_OK)
         return SCORE_ENOMEM;
     memcpy(r->index + r->n, def, k * sizeof *def);
@@ -358,15 +360,15 @@ static void rerun_block(job *j, size_t b)
     uint64_t first = (uint64_t)b * BLOCK, last = first + BLOCK;
     if (last > s->scenarios)
         last = s->scenarios;
-    const uint32_t *def = r->index;
+    size_t at = 0;
     for (uint64_t sc = first; sc < last; sc++) {
         size_t k = r->count[sc - first];
         outcome o;
-        waterfall(s, j->rate, j->fund, def, k, &o);
+        waterfall(s, j->rate, j->fund, k ? r->index + at : NULL, k, &o);
         add(&j->accs[b], &o, k);
         if (j->totals)
             j->totals[sc] = o.total;
-        def += k;
+        at += k;
     }
 }
 
