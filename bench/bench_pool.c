@@ -87,7 +87,8 @@ static void write_inputs(const char *dir, int n)
         perror(path);
         exit(2);
     }
-    fprintf(f, "{\"deposit_rate\": 0.04, \"compensation_fund\": 50000000, \"preset\": \"fuqing\"}\n");
+    fprintf(f, "{\"deposit_rate\": 0.04, \"compensation_fund\": 50000000, "
+               "\"preset\": \"fuqing\"}\n");
     fclose(f);
 }
 
@@ -123,8 +124,8 @@ static double run_numpy(const char *script, const char *dir, uint64_t scenarios)
     q99 = strtod(q + 12, NULL);
     strtod(b + 17, (char **)&b); /* the members' entry, then the bank's */
     bank = strtod(b + 1, NULL);
-    printf("  %-22s %8.3f s   EL %14.2f   q99 %15.2f   bank P(loss) %.4f\n", "numpy (pool_numpy.py)",
-           seconds, el, q99, bank);
+    printf("  %-22s %8.3f s   EL %14.2f   q99 %15.2f   bank P(loss) %.4f\n",
+           "numpy (pool_numpy.py)", seconds, el, q99, bank);
     return seconds;
 }
 

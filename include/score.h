@@ -593,7 +593,8 @@ typedef struct score_pool_apply_counts {
  * stay applied) with: SCORE_EINVAL (NULL, bad size, read-only handle),
  * SCORE_EIO (cannot read the file, or write or sync the journal),
  * SCORE_EFORMAT (a missing, unknown or repeated column in the header),
- * SCORE_ECANCELED, SCORE_ENOMEM. Refused lines alone do not fail the call.
+ * SCORE_ELIMIT (a file over 1 GiB), SCORE_ECANCELED, SCORE_ENOMEM.
+ * Refused lines alone do not fail the call.
  * Thread-safe (holds the handle's lock for the whole file).
  */
 SCORE_API int score_pool_apply_file(score_pool *pool, const char *path,
@@ -683,7 +684,8 @@ SCORE_API int score_pool_member_at(score_pool *pool, size_t index,
  * written (ead in fen) and *n_out is set to the number in the file, so a
  * call with capacity 0 (and NULL arrays) asks for the size. Any bad line
  * or repeated USCC fails the whole file with SCORE_EFORMAT naming the
- * file, line and column. Also SCORE_EINVAL, SCORE_EIO, SCORE_ENOMEM.
+ * file, line and column. Also SCORE_EINVAL, SCORE_EIO, SCORE_ELIMIT (a
+ * file over 1 GiB), SCORE_ENOMEM. The arrays are written only on success.
  * Thread-safe.
  */
 SCORE_API int score_pool_read_members(const char *path, double *pd, int64_t *ead, double *lgd,
@@ -741,7 +743,8 @@ typedef struct score_pool_sim_result {
  * success.
  * Fails: SCORE_EINVAL (NULL, bad size, n = 0, a pd or lgd outside [0, 1],
  * a negative ead, a bad config), SCORE_ELIMIT (more than 50,000,000
- * scenarios or 2^31 members), SCORE_ECANCELED, SCORE_ENOMEM.
+ * scenarios, 2^31 members, or exposures adding up to 9 x 10^13 yuan),
+ * SCORE_ECANCELED, SCORE_ENOMEM.
  * Thread-safe.
  */
 SCORE_API int score_pool_simulate(const score_pool_config *config, size_t n, const double *pd,

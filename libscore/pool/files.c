@@ -12,7 +12,7 @@
 #define FILE_MAX (UINT64_C(1) << 30)
 #define FIELDS_MAX 16
 
-/* ---- lines ------------------------------------------------------------------------ */
+/* ---- lines ------------------------------------------------------------------- */
 
 int sc_lines_read(const char *path, sc_lines *f)
 {
@@ -77,7 +77,7 @@ void sc_lines_free(sc_lines *f)
     memset(f, 0, sizeof *f);
 }
 
-/* ---- fields --------------------------------------------------------------------------- */
+/* ---- fields ------------------------------------------------------------------ */
 
 typedef struct field {
     const char *p;
@@ -159,7 +159,7 @@ static int get_uscc(const field *f, char out[19])
                     "character");
 }
 
-/* ---- events ------------------------------------------------------------------------------- */
+/* ---- events ------------------------------------------------------------------ */
 
 static const char *const event_columns[EV_COLUMNS] = {"type", "uscc", "amount", "pd",
                                                       "event_id", "dishonest"};
@@ -264,7 +264,7 @@ int sc_events_line(const sc_event_columns *c, const char *text, size_t len, sc_p
     return rc;
 }
 
-/* ---- members ------------------------------------------------------------------------------ */
+/* ---- members ----------------------------------------------------------------- */
 
 enum { M_USCC, M_PD, M_EAD, M_LGD, M_COLUMNS };
 static const char *const member_columns[M_COLUMNS] = {"uscc", "pd", "ead", "lgd"};

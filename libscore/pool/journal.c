@@ -115,7 +115,7 @@ size_t sc_journal_event(uint64_t sequence, const sc_pool_event *ev, uint8_t *out
     return seal(out, sequence, EVENT_FIXED + uscc_len + id_len);
 }
 
-/* ---- reading ------------------------------------------------------------------ */
+/* ---- reading ----------------------------------------------------------------- */
 
 /* Whether a whole, intact record starts at pos; its payload length and
  * sequence when it does, else why not. */

@@ -71,7 +71,7 @@ struct sc_ledger {
     int64_t injected, deposited, lent, repaid, refunded, compensation, recoveries_paid;
 };
 
-/* ---- events ------------------------------------------------------------- */
+/* ---- events ------------------------------------------------------------------ */
 
 static const char *const type_names[] = {NULL,      "inject", "join",    "deposit", "lend",
                                          "repay",   "default", "recover", "leave"};
@@ -104,8 +104,8 @@ int sc_pool_event_in(const score_pool_event *event, sc_pool_event *out)
     if (!event)
         return sc_error(SCORE_EINVAL, "event is NULL");
     if (event->size < sizeof(size_t) || event->size > sizeof *event)
-        return sc_error(SCORE_EINVAL, "event->size is %zu; set it to sizeof(score_pool_event) (%zu)",
-                        event->size, sizeof *event);
+        return sc_error(SCORE_EINVAL, "event->size is %zu; set it to sizeof(score_pool_event) "
+                        "(%zu)", event->size, sizeof *event);
     score_pool_event e = {0};
     memcpy(&e, event, event->size);
     memset(out, 0, sizeof *out);
@@ -142,7 +142,7 @@ int sc_pool_event_in(const score_pool_event *event, sc_pool_event *out)
     return SCORE_OK;
 }
 
-/* ---- the ledger ---------------------------------------------------------- */
+/* ---- the ledger -------------------------------------------------------------- */
 
 static int member_cmp(const void *a, const void *b)
 {
@@ -221,7 +221,7 @@ int sc_ledger_member_find(const sc_ledger *l, const char *uscc, size_t *index)
     return SCORE_OK;
 }
 
-/* ---- integer rules ------------------------------------------------------- */
+/* ---- integer rules ----------------------------------------------------------- */
 
 static int64_t mul_ppb(int64_t amount, int64_t ppb)
 {
@@ -302,7 +302,7 @@ static int split(int64_t total, const int64_t *weights, const char *const *keys,
     return SCORE_OK;
 }
 
-/* ---- checking events ------------------------------------------------------- */
+/* ---- checking events --------------------------------------------------------- */
 
 static const char *yuan(int64_t fen, char out[32])
 {
@@ -350,6 +350,13 @@ static int positive(const sc_pool_event *ev)
     return ev->amount > 0 ? SCORE_OK : refuse(ev, "amount must be above 0");
 }
 
+/* A current member and an amount above 0. */
+static int member_amount(const sc_ledger *l, const sc_pool_event *ev, size_t *index)
+{
+    int rc = current_member(l, ev, index);
+    return rc == SCORE_OK ? positive(ev) : rc;
+}
+
 static int prep_inject(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 {
     (void)ch;
@@ -385,21 +392,17 @@ static int prep_join(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 static int prep_deposit(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 {
     size_t i;
-    int rc = current_member(l, ev, &i);
-    if (rc == SCORE_OK)
-        rc = positive(ev);
-    if (rc == SCORE_OK)
-        rc = over_limit(l->deposited, ev->amount, "deposits paid in");
+    int rc = member_amount(l, ev, &i);
+    if (rc != SCORE_OK)
+        return rc;
     ch->member = (uint32_t)i;
-    return rc;
+    return over_limit(l->deposited, ev->amount, "deposits paid in");
 }
 
 static int prep_lend(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 {
     size_t i;
-    int rc = current_member(l, ev, &i);
-    if (rc == SCORE_OK)
-        rc = positive(ev);
+    int rc = member_amount(l, ev, &i);
     if (rc != SCORE_OK)
         return rc;
     const member *m = &l->members[i];
@@ -434,9 +437,7 @@ static int prep_lend(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 static int prep_repay(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 {
     size_t i;
-    int rc = current_member(l, ev, &i);
-    if (rc == SCORE_OK)
-        rc = positive(ev);
+    int rc = member_amount(l, ev, &i);
     if (rc != SCORE_OK)
         return rc;
     char a[32], b[32];
@@ -693,7 +694,7 @@ int sc_ledger_prepare(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
     return SCORE_OK;
 }
 
-/* ---- applying events ---------------------------------------------------------- */
+/* ---- applying events --------------------------------------------------------- */
 
 /* Money coming back to a member's deposit: to the deposit while it is a
  * member, paid out to it once it has left. */
@@ -821,7 +822,7 @@ void sc_ledger_commit(sc_ledger *l, sc_change *ch)
     ch->n_shares = 0;
 }
 
-/* ---- reading the state -------------------------------------------------------- */
+/* ---- reading the state ------------------------------------------------------- */
 
 void sc_ledger_state(const sc_ledger *l, score_pool_state *s)
 {

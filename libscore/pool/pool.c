@@ -30,7 +30,7 @@ struct score_pool {
     uint64_t torn_bytes;   /* cut (or, read-only, left out) when opened */
 };
 
-/* ---- public structs ---------------------------------------------------------------- */
+/* ---- public structs ---------------------------------------------------------- */
 
 int sc_pool_size_ok(const void *caller, size_t full, const char *what)
 {
@@ -50,7 +50,7 @@ void sc_pool_copy_out(void *caller, const void *filled)
     *(size_t *)caller = size;
 }
 
-/* ---- files -------------------------------------------------------------------------- */
+/* ---- files ------------------------------------------------------------------- */
 
 static char *path_join(const char *dir, const char *name)
 {
@@ -140,7 +140,7 @@ static int dir_exists(const char *dir)
     return SCORE_OK;
 }
 
-/* ---- create -------------------------------------------------------------------------- */
+/* ---- create ------------------------------------------------------------------ */
 
 static int write_new_journal(const char *dir, const char *journal, const score_pool_config *c)
 {
@@ -202,7 +202,7 @@ int score_pool_create(const char *dir, const score_pool_config *config)
     return rc;
 }
 
-/* ---- open ------------------------------------------------------------------------------ */
+/* ---- open -------------------------------------------------------------------- */
 
 void score_pool_open_options_init(score_pool_open_options *options)
 {
@@ -330,7 +330,7 @@ void score_pool_free(score_pool *pool)
     close_pool(pool);
 }
 
-/* ---- changes ------------------------------------------------------------------------------ */
+/* ---- changes ----------------------------------------------------------------- */
 
 static int writable(const score_pool *p)
 {
@@ -405,7 +405,7 @@ int score_pool_apply(score_pool *pool, const score_pool_event *event, score_pool
     return rc;
 }
 
-/* ---- events files -------------------------------------------------------------------------- */
+/* ---- events files ------------------------------------------------------------ */
 
 static void report(const score_pool_apply_options *o, const char *file, uint64_t line,
                    int column, const char *column_name, const char *message)
@@ -497,7 +497,7 @@ int score_pool_apply_file(score_pool *pool, const char *path,
     return rc;
 }
 
-/* ---- reading ---------------------------------------------------------------------------------- */
+/* ---- reading ----------------------------------------------------------------- */
 
 int score_pool_get_state(score_pool *pool, score_pool_state *state)
 {

@@ -86,7 +86,7 @@ struct sc_sim {
     block_record *records;     /* n_blocks, when recording */
 };
 
-/* ---- random numbers --------------------------------------------------------------- */
+/* ---- random numbers ---------------------------------------------------------- */
 
 static uint64_t splitmix(uint64_t *x)
 {
@@ -130,7 +130,7 @@ static inline double uniform53(uint64_t bits53)
     return ((double)bits53 + 0.5) * 0x1p-53;
 }
 
-/* ---- the model ------------------------------------------------------------------------- */
+/* ---- the model --------------------------------------------------------------- */
 
 typedef struct line {
     double a, b;
@@ -209,7 +209,7 @@ static void bounds(const sc_sim *s, double z, double lo[], double hi[])
     }
 }
 
-/* ---- one scenario's waterfall ----------------------------------------------------------------- */
+/* ---- one scenario's waterfall ------------------------------------------------ */
 
 typedef struct outcome {
     double total, party[SCORE_POOL_N_PARTIES], fund_call;
@@ -264,7 +264,7 @@ static void add(acc *a, const outcome *o, size_t k)
     a->suspended += (uint64_t)o->suspended;
 }
 
-/* ---- running blocks on threads ------------------------------------------------------------------ */
+/* ---- running blocks on threads ----------------------------------------------- */
 
 /* A worker's scratch: one scenario's defaulters. */
 typedef struct scratch {
@@ -460,7 +460,7 @@ static int run_job(job *j)
     return SCORE_OK;
 }
 
-/* ---- results ----------------------------------------------------------------------------------- */
+/* ---- results ----------------------------------------------------------------- */
 
 static int cmp_double(const void *x, const void *y)
 {
@@ -592,7 +592,7 @@ static int run_and_finish(const sc_sim *s, int draw, double rate, double fund,
     return rc;
 }
 
-/* ---- building ------------------------------------------------------------------------------------ */
+/* ---- building ---------------------------------------------------------------- */
 
 void sc_sim_free(sc_sim *s)
 {

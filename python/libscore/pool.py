@@ -9,6 +9,7 @@ import ctypes
 import numpy as np
 
 from ._native import declare
+from .panel import DIAGNOSTIC_FN
 
 __all__ = ["Pool", "pool_config", "simulate", "size", "read_members", "EVENT_TYPES",
            "PARTIES"]
@@ -55,21 +56,6 @@ class PoolConfig(_Sized):
         ("npl_suspend", ctypes.c_double),
         ("fund_floor", ctypes.c_double),
         ("correlation", ctypes.c_double),
-    ]
-
-
-DIAGNOSTIC_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
-
-
-class _Diagnostic(ctypes.Structure):
-    _fields_ = [
-        ("severity", ctypes.c_int),
-        ("file", ctypes.c_char_p),
-        ("line", ctypes.c_uint64),
-        ("column", ctypes.c_int),
-        ("column_name", ctypes.c_char_p),
-        ("message", ctypes.c_char_p),
-        ("text", ctypes.c_char_p),
     ]
 
 
@@ -250,8 +236,8 @@ def pool_config(path=None, preset=None, **fields):
 
 
 def _collector(into):
-    def collect(user, pointer):
-        d = ctypes.cast(pointer, _P(_Diagnostic)).contents
+    def collect(user, diag):
+        d = diag.contents
         into.append({"severity": "warning" if d.severity == 1 else "error",
                      "line": d.line, "column": d.column,
                      "text": d.text.decode("utf-8", "replace")})

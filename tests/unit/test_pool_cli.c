@@ -92,7 +92,8 @@ Test(pool_cli, ledger_init_apply_state)
     make_uscc(1, a);
     make_uscc(2, b);
     put(dir, "pool.json", config_text);
-    run_result r = run(dir, (const char *[]){"init", "--config", "pool.json", "--ledger", "ledger", NULL});
+    run_result r = run(dir, (const char *[]){"init", "--config", "pool.json", "--ledger", "ledger",
+                                             NULL});
     cr_assert_eq(r.status, 0, "%s", r.err);
     json_t *j = parse(&r);
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "config"),

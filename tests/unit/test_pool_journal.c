@@ -374,7 +374,7 @@ Test(pool_journal, lock_create_and_missing_ledgers)
     free(dir);
 }
 
-/* ---- a writer killed with SIGKILL at 200 random points ---------------------------- */
+/* ---- a writer killed with SIGKILL at 200 random points ----------------------- */
 
 #define KILL_MEMBERS 12
 

@@ -8,7 +8,7 @@
 #include "pool/pool.h"
 #include "pool_test.h"
 
-/* ---- the normal distribution ---------------------------------------------------- */
+/* ---- the normal distribution ------------------------------------------------- */
 
 Test(pool_normal, quantile_known_values)
 {
@@ -71,7 +71,7 @@ Test(pool_normal, vasicek_quantile)
     cr_assert(fabs(sc_vasicek_quantile(0.02, 0, 0.99) - 0.02) < 1e-15);
 }
 
-/* ---- helpers -------------------------------------------------------------------- */
+/* ---- helpers ----------------------------------------------------------------- */
 
 static score_pool_sim_result simulate(const score_pool_config *c, size_t n, const double *pd,
                                       const int64_t *ead, const double *lgd, uint64_t scenarios,
@@ -97,7 +97,7 @@ static score_pool_sim_result simulate(const score_pool_config *c, size_t n, cons
               "%s: %.10g, exact %.10g, 4 standard errors %.3g", what, (double)(estimate), \
               (double)(exact), 4 * (double)(se))
 
-/* ---- against Vasicek ---------------------------------------------------------------- */
+/* ---- against Vasicek --------------------------------------------------------- */
 
 /* A large homogeneous pool: PD 2%, asset correlation 0.10. The simulated
  * 99% loss fraction must lie within the Monte Carlo error of Vasicek's
@@ -137,7 +137,7 @@ Test(pool_sim, vasicek_large_homogeneous_pool)
     assert_within(r.default_rate, 0.02, r.default_rate_stderr, "default rate");
 }
 
-/* ---- exact distributions of a small pool with independent defaults -------------------- */
+/* ---- exact distributions of a small pool with independent defaults ----------- */
 
 enum { SMALL = 6 };
 static const double small_pd[SMALL] = {0.05, 0.1, 0.15, 0.2, 0.3, 0.4};
@@ -229,7 +229,8 @@ static void convolve(dist *d)
         dist next = {.n = 0};
         for (int a = 0; a < d->n; a++)
             for (int hit = 0; hit < 2; hit++) {
-                double v = d->value[a] + (hit ? l : 0), p = d->prob[a] * (hit ? small_pd[i] : 1 - small_pd[i]);
+                double v = d->value[a] + (hit ? l : 0);
+                double p = d->prob[a] * (hit ? small_pd[i] : 1 - small_pd[i]);
                 int b = 0;
                 while (b < next.n && next.value[b] != v)
                     b++;
@@ -329,7 +330,7 @@ Test(pool_sim, exact_small_pool_with_independent_defaults)
               "ES %.2f, exact %.2f", r.expected_shortfall_99, es);
 }
 
-/* ---- the mean default rate, determinism, common random numbers -------------------------- */
+/* ---- the mean default rate, determinism, common random numbers --------------- */
 
 enum { POOL = 300 };
 static double pool_pd[POOL], pool_lgd[POOL];
@@ -379,7 +380,8 @@ Test(pool_sim, same_result_for_any_number_of_threads)
     score_pool_sim_result one = simulate(&c, POOL, pool_pd, pool_ead, pool_lgd, 5000, 3, 1);
     const unsigned counts[] = {2, 3, 8, 0};
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
-        score_pool_sim_result r = simulate(&c, POOL, pool_pd, pool_ead, pool_lgd, 5000, 3, counts[i]);
+        score_pool_sim_result r =
+            simulate(&c, POOL, pool_pd, pool_ead, pool_lgd, 5000, 3, counts[i]);
         cr_assert(!memcmp(&one, &r, sizeof r), "%u threads differ", counts[i]);
     }
     score_pool_sim_result other = simulate(&c, POOL, pool_pd, pool_ead, pool_lgd, 5000, 4, 2);
@@ -420,7 +422,7 @@ Test(pool_sim, common_random_numbers)
     }
 }
 
-/* ---- sizing ---------------------------------------------------------------------------------- */
+/* ---- sizing ------------------------------------------------------------------ */
 
 static double bank_p(score_pool_config c, double rate, int64_t fund)
 {
@@ -450,7 +452,8 @@ Test(pool_size, deposit_rate_and_fund)
     cr_assert(r.party_p_loss[SCORE_POOL_PARTY_BANK] <= 0.01);
     cr_assert(bank_p(c, rate, c.compensation_fund) <= 0.01);
     cr_assert(bank_p(c, rate - 1e-6, c.compensation_fund) > 0.01, "the smallest to 1e-6");
-    score_pool_sim_result direct = simulate(&solved, POOL, pool_pd, pool_ead, pool_lgd, 3000, 21, 0);
+    score_pool_sim_result direct =
+        simulate(&solved, POOL, pool_pd, pool_ead, pool_lgd, 3000, 21, 0);
     cr_assert(!memcmp(&direct, &r, sizeof r), "the result is the simulation at the solution");
     cr_assert(solved.share_bank == c.share_bank && solved.compensation_fund == c.compensation_fund);
 
@@ -495,7 +498,7 @@ Test(pool_size, out_of_reach_and_bad_arguments)
                                  &o, &solved, &r), SCORE_EINVAL);
 }
 
-/* ---- bad input, progress, allocation failures ------------------------------------------------ */
+/* ---- bad input, progress, allocation failures -------------------------------- */
 
 Test(pool_sim, bad_input)
 {
@@ -587,7 +590,7 @@ Test(pool_sim, allocation_failures)
     cr_assert_gt(succeeded_at, 5);
 }
 
-/* ---- the members file -------------------------------------------------------------------------- */
+/* ---- the members file -------------------------------------------------------- */
 
 static char *members_file(const char *dir, const char *text)
 {
@@ -623,7 +626,8 @@ Test(pool_sim, members_file)
         const char *body, *message;
     } bad[] = {
         {"uscc,pd,ead\n", "members.csv:1: expected the header uscc,pd,ead,lgd"},
-        {"uscc,pd,ead,lgd\n%s,abc,1,0.5\n", "members.csv:2:2: pd: expected a PD in 0..1, got \"abc\""},
+        {"uscc,pd,ead,lgd\n%s,abc,1,0.5\n",
+         "members.csv:2:2: pd: expected a PD in 0..1, got \"abc\""},
         {"uscc,pd,ead,lgd\n%s,0.01,1.234,0.5\n", "members.csv:2:3: ead: expected an exposure"},
         {"uscc,pd,ead,lgd\n%s,0.01,1,1.5\n", "members.csv:2:4: lgd"},
         {"uscc,pd,ead,lgd\n%s,0.01,1,0.5,9\n", "members.csv:2: 5 fields"},
