@@ -205,7 +205,9 @@ size_t sc_ledger_n_members(const sc_ledger *l)
 static size_t find(const sc_ledger *l, const char *uscc)
 {
     member_key probe;
-    memcpy(probe.uscc, uscc, sizeof probe.uscc);
+    size_t n = strnlen(uscc, sizeof probe.uscc - 1);
+    memcpy(probe.uscc, uscc, n);
+    probe.uscc[n] = '\0';
     void **node = tfind(&probe, (void *const *)&l->member_tree, member_cmp);
     return node ? (*(member_key **)node)->index : SIZE_MAX;
 }
