@@ -11,6 +11,7 @@
  *   6. models                          score_model_* (train, bundle, predict)
  *   7. scores, grades and reasons      score_model_score*, score_model_reason
  *   8. credit enhancement              score_enhance_* (limit, capital, price)
+ *   9. mutual-aid risk pools           score_pool_* (ledger, waterfall, simulation)
  *
  * Conventions that hold for every function below, stated once:
  *
@@ -873,6 +874,419 @@ SCORE_API int score_enhance_compute(const score_enhance_config *config,
 SCORE_API int score_enhance_risk_weight(const score_enhance_config *config, double pd,
                                         double lgd, double tenor_years, int64_t annual_sales,
                                         double *risk_weight);
+
+/* ======================================================================
+ * 9. Mutual-aid risk pools
+ *
+ * A pool gathers the enterprises of one industrial cluster. Members pay a
+ * mutual-aid deposit (a share of their loans); a government or venture
+ * guidance fund injects a risk-compensation fund; a bank lends to the
+ * members up to a leverage cap. A default's loss goes down a waterfall:
+ * the defaulter's own deposit, the other members' deposits (pro rata to
+ * their balances), then the bank, the fund, the guarantor and the
+ * re-guarantor in agreed shares; when the fund runs dry its share falls to
+ * the bank. Recoveries flow back in reverse order. docs/pools.md gives the
+ * rules, the presets and their sources, and the journal format.
+ *
+ * The ledger lives in a directory: an append-only journal (pool.journal)
+ * whose records each carry a sequence number, a length and a CRC32, and a
+ * lock file (pool.lock). The pool's state is the replay of its journal.
+ * Money is int64_t fen throughout; rates and shares are doubles, which the
+ * ledger uses rounded to 9 decimals.
+ *
+ * A score_pool handle locks: any number of threads may call any function
+ * on one handle at once; changes are applied one at a time, in the order
+ * the lock is obtained. Only one handle in all processes may write a
+ * ledger at a time (an advisory file lock); read-only handles share.
+ *
+ * The simulation functions (score_pool_simulate, score_pool_size) take no
+ * handle: they model one horizon's losses of a list of members from their
+ * PD, exposure and LGD under a configuration. They are thread-safe.
+ * ====================================================================== */
+
+typedef struct score_pool score_pool;
+
+/* Who bears losses, as indices into the arrays below. */
+#define SCORE_POOL_PARTY_MEMBERS     0   /* the members' deposits */
+#define SCORE_POOL_PARTY_BANK        1
+#define SCORE_POOL_PARTY_FUND        2   /* the risk-compensation fund */
+#define SCORE_POOL_PARTY_GUARANTOR   3
+#define SCORE_POOL_PARTY_REGUARANTOR 4
+#define SCORE_POOL_N_PARTIES         5
+
+/*
+ * A pool's configuration. Fill it with score_pool_config_init() (and
+ * optionally a preset) before changing members. Shares are fractions.
+ */
+typedef struct score_pool_config {
+    size_t size;               /* sizeof(score_pool_config) */
+    double deposit_rate;       /* a member's deposit as a share of its loans; 0.04 */
+    double leverage;           /* lending capacity = leverage x (deposits + fund); 10 */
+    double single_member_cap;  /* one member's loans as a share of the capacity; 0.10 */
+    double max_pd;             /* admission: the highest PD admitted; 0.05 */
+    int64_t compensation_fund; /* fen; the fund score_pool_simulate/size assume; 0 */
+    /* The shares of the loss beyond the deposits; they add up to 1.
+     * Default (the Fuqing preset): bank 0.5, fund 0.5. */
+    double share_bank, share_fund, share_guarantor, share_reguarantor;
+    double npl_warning;        /* status warning at this NPL ratio; 0.012 */
+    double npl_suspend;        /* new loans suspended at this NPL ratio; 0.03 */
+    double fund_floor;         /* replenish_due below this share of loans; 0.10 */
+    double correlation;        /* simulation: asset correlation in [0, 0.99], or
+                                  negative (the default, -1) for the Basel corporate
+                                  formula of each member's PD */
+} score_pool_config;
+
+/*
+ * score_pool_config_init: fill *config with the defaults above and set its
+ * size. Never fails. Thread-safe.
+ */
+SCORE_API void score_pool_config_init(score_pool_config *config);
+
+/*
+ * score_pool_config_preset: set the waterfall shares of a real scheme
+ * (docs/pools.md cites each): "fuqing" (deposits first, then fund and bank
+ * 50:50), "anhui-4321" (guarantor 40, provincial re-guarantor 30, bank 20,
+ * local government fund 10), "national-guarantee-fund" (bank 20, guarantee
+ * system 80). Other members are left as they are.
+ * Fails: SCORE_EINVAL (NULL, bad size), SCORE_ENOTFOUND (unknown preset;
+ * the message lists the known ones). Thread-safe.
+ */
+SCORE_API int score_pool_config_preset(score_pool_config *config, const char *preset);
+
+/*
+ * score_pool_config_read_file: read a JSON configuration, as docs/pools.md
+ * describes it (shares as fractions, money in yuan, "preset" standing in
+ * for "waterfall"), over the defaults, into *config (whose size must be
+ * set). Unknown keys are refused, so a typo cannot silently change a rule.
+ * Fails: SCORE_EINVAL (NULL, bad size), SCORE_EIO (cannot read),
+ * SCORE_EFORMAT (not JSON, a bad or unknown key, shares that do not add up
+ * to 1; the message names the file and the key), SCORE_ENOTFOUND (unknown
+ * preset). *config is written only on success. Thread-safe.
+ */
+SCORE_API int score_pool_config_read_file(const char *path, score_pool_config *config);
+
+/*
+ * score_pool_create: create a new ledger in directory `dir` (made if it
+ * does not exist) with this configuration, which it keeps for good. The
+ * journal is written to a temporary file, synced and renamed into place,
+ * so a crash leaves either no ledger or a whole one.
+ * Fails: SCORE_EINVAL (NULL, bad config, `dir` already holds a ledger),
+ * SCORE_EBUSY (another process holds the ledger's lock), SCORE_EIO.
+ * Thread-safe.
+ */
+SCORE_API int score_pool_create(const char *dir, const score_pool_config *config);
+
+/* Options of score_pool_open(). */
+typedef struct score_pool_open_options {
+    size_t size;                     /* sizeof(score_pool_open_options) */
+    int read_only;                   /* nonzero: take a shared lock, never write; a
+                                        torn tail is then left in the file */
+    score_diagnostic_fn diagnostic;  /* told of warnings (a torn tail cut); may be NULL */
+    void *diagnostic_user;
+} score_pool_open_options;
+
+/* score_pool_open_options_init: the defaults (writable, no callback). */
+SCORE_API void score_pool_open_options_init(score_pool_open_options *options);
+
+/*
+ * score_pool_open: open the ledger in `dir`, verify its journal record by
+ * record and replay it. A torn tail (an invalid last record with nothing
+ * valid after it, as a crash while writing leaves) is cut off: the file is
+ * truncated to the last whole record (unless read-only), a warning goes
+ * to options->diagnostic, and score_pool_get_state() reports the bytes cut in
+ * `torn_bytes`. A bad record followed by a valid one is corruption, never
+ * skipped. The caller owns *out and frees it with score_pool_free().
+ * Fails: SCORE_EINVAL (NULL, bad size), SCORE_ENOTFOUND (`dir` holds no
+ * ledger), SCORE_EBUSY (another handle writes it, or, for a writer, any
+ * handle has it open), SCORE_ECORRUPT (a damaged record followed by a
+ * valid one, a damaged header or configuration record, a record out of
+ * sequence; the message gives the offset), SCORE_EFORMAT (not a pool
+ * journal), SCORE_EVERSION (written by a newer libscore), SCORE_EIO,
+ * SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_pool_open(const char *dir, const score_pool_open_options *options,
+                              score_pool **out);
+
+/* score_pool_free: close the ledger, release its lock, free the handle.
+ * Accepts NULL. No other call may be running on the handle. */
+SCORE_API void score_pool_free(score_pool *pool);
+
+/* Event types. */
+#define SCORE_POOL_INJECT  1  /* money into the fund; uscc empty (or the funder's) */
+#define SCORE_POOL_JOIN    2  /* admission: pd, dishonest; amount is the first deposit */
+#define SCORE_POOL_DEPOSIT 3  /* more deposit from a member */
+#define SCORE_POOL_LEND    4  /* the bank lends a member `amount` */
+#define SCORE_POOL_REPAY   5  /* a member repays `amount` */
+#define SCORE_POOL_DEFAULT 6  /* a member defaults; amount = its loans outstanding */
+#define SCORE_POOL_RECOVER 7  /* `amount` recovered on a defaulted member's loss */
+#define SCORE_POOL_LEAVE   8  /* a member leaves; its deposit is refunded; amount 0 or
+                                 exactly the deposit */
+
+/* One event. The strings are only read during the call. */
+typedef struct score_pool_event {
+    size_t size;             /* sizeof(score_pool_event) */
+    int type;                /* SCORE_POOL_INJECT .. SCORE_POOL_LEAVE */
+    const char *uscc;        /* the member's USCC; NULL or "" for none */
+    int64_t amount;          /* fen, >= 0 */
+    double pd;               /* join: the member's PD; ignored otherwise */
+    int dishonest;           /* join: nonzero if a standing dishonest-debtor listing */
+    const char *event_id;    /* NULL or "" for none; else 1..64 printable ASCII
+                                characters: applying the same id again is a no-op */
+} score_pool_event;
+
+/*
+ * What one applied event did (money in fen). For a default, `own` is what
+ * the defaulter's deposit bore and parties[] what each party bore
+ * (parties[SCORE_POOL_PARTY_MEMBERS] counts own + the other members'
+ * deposits); for a recovery, the same fields say what went back to whom.
+ */
+typedef struct score_pool_outcome {
+    size_t size;             /* sizeof(score_pool_outcome) */
+    int duplicate;           /* 1: the event_id was applied before; nothing changed */
+    uint64_t sequence;       /* the event's number in the journal, from 1 (for a
+                                duplicate, the earlier event's) */
+    int64_t own;
+    int64_t parties[SCORE_POOL_N_PARTIES];
+    int64_t refund;          /* leave: the deposit refunded */
+} score_pool_outcome;
+
+/*
+ * score_pool_apply: check one event against the rules and the state and,
+ * if accepted, append it to the journal, sync it to disk, and apply it,
+ * all before returning. A refused event changes nothing and is not
+ * written. `outcome` may be NULL (its size must be set otherwise).
+ *
+ * Refused with SCORE_EREJECTED and the reason in score_last_error(): an
+ * unknown or departed member, a join by a current member, a former
+ * defaulter, a PD above max_pd or a standing dishonest listing, a loan to
+ * a defaulted member, a loan while the pool is suspended, a loan over the
+ * pool's capacity or the single-member cap or beyond what the member's
+ * deposit covers at deposit_rate, a repayment above what is owed, a
+ * default amount that is not what is outstanding, a recovery above the
+ * unrecovered loss, leaving with loans outstanding, an event_id reused for
+ * a different event, a malformed USCC or event_id.
+ * Also fails: SCORE_EINVAL (NULL, bad size, unknown type, read-only
+ * handle), SCORE_ELIMIT (a total would exceed 10^16 yuan), SCORE_EIO (the
+ * journal could not be written or synced: the event is not applied, and
+ * the handle refuses further changes until reopened), SCORE_ENOMEM.
+ * Thread-safe (locks the handle).
+ */
+SCORE_API int score_pool_apply(score_pool *pool, const score_pool_event *event,
+                               score_pool_outcome *outcome);
+
+/* Options of score_pool_apply_file(). */
+typedef struct score_pool_apply_options {
+    size_t size;                     /* sizeof(score_pool_apply_options) */
+    score_diagnostic_fn diagnostic;  /* called for each refused line; may be NULL */
+    void *diagnostic_user;
+    score_progress_fn progress;      /* called now and then with lines done; may be NULL */
+    void *progress_user;
+} score_pool_apply_options;
+
+/* What score_pool_apply_file() did: lines = applied + duplicates + refused
+ * (the header and blank lines are not counted). */
+typedef struct score_pool_apply_counts {
+    size_t size;                     /* sizeof(score_pool_apply_counts) */
+    uint64_t lines;
+    uint64_t applied;
+    uint64_t duplicates;             /* event_id applied before */
+    uint64_t refused;
+} score_pool_apply_counts;
+
+/*
+ * score_pool_apply_file: apply the events of a CSV file, line by line, as
+ * score_pool_apply() does. The header names the columns, in any order:
+ * type, uscc, amount, pd, and optionally event_id and dishonest; amounts
+ * are yuan with at most two decimals. Each refused line (malformed, or
+ * refused by the rules) is reported to options->diagnostic as
+ * "file:line[:column]: message", counted, and skipped; the others are
+ * applied. The journal is synced once, before the call returns.
+ * `options` may be NULL; `counts` may be NULL (its size must be set
+ * otherwise) and is written on success.
+ * Fails as a whole (after applying the lines before the failure, which
+ * stay applied) with: SCORE_EINVAL (NULL, bad size, read-only handle),
+ * SCORE_EIO (cannot read the file, or write or sync the journal),
+ * SCORE_EFORMAT (a missing, unknown or repeated column in the header),
+ * SCORE_ELIMIT (a file over 1 GiB), SCORE_ECANCELED, SCORE_ENOMEM.
+ * Refused lines alone do not fail the call.
+ * Thread-safe (holds the handle's lock for the whole file).
+ */
+SCORE_API int score_pool_apply_file(score_pool *pool, const char *path,
+                                    const score_pool_apply_options *options,
+                                    score_pool_apply_counts *counts);
+
+#define SCORE_POOL_OPEN      0  /* status: lending as usual */
+#define SCORE_POOL_WARNING   1  /* NPL ratio at or above npl_warning */
+#define SCORE_POOL_SUSPENDED 2  /* NPL ratio at or above npl_suspend: no new loans */
+
+/*
+ * A pool's state (money in fen). The money identity holds after every
+ * event: injected + deposited + lent = loans_outstanding + deposits +
+ * fund_balance + (sum of losses) + repaid + refunded + compensation +
+ * recoveries_paid.
+ */
+typedef struct score_pool_state {
+    size_t size;                     /* sizeof(score_pool_state) */
+    uint64_t events;                 /* events applied (journal records after the config) */
+    uint64_t members;                /* current members */
+    uint64_t member_records;         /* members ever admitted (score_pool_member_at) */
+    int64_t loans_outstanding;
+    int64_t deposits;                /* the members' deposit balances */
+    int64_t fund_balance;
+    int64_t lending_capacity;        /* leverage x (deposits + fund_balance) */
+    int64_t defaulted_unrecovered;   /* defaulted amounts not yet recovered */
+    int64_t losses[SCORE_POOL_N_PARTIES]; /* net of recoveries; they add up to
+                                             defaulted_unrecovered */
+    double npl_ratio;                /* unrecovered / (loans outstanding + unrecovered) */
+    int status;                      /* SCORE_POOL_OPEN, _WARNING or _SUSPENDED */
+    int replenish_due;               /* fund below fund_floor x loans outstanding */
+    /* money flows since the pool began */
+    int64_t injected;                /* into the fund */
+    int64_t deposited;               /* members' deposits paid in */
+    int64_t lent;                    /* loans made */
+    int64_t repaid;                  /* loans repaid */
+    int64_t refunded;                /* deposits refunded to leaving members */
+    int64_t compensation;            /* paid to the bank from deposits and the fund
+                                        for defaults */
+    int64_t recoveries_paid;         /* recoveries passed on to the bank, guarantor,
+                                        re-guarantor and former members */
+    uint64_t journal_bytes;          /* the journal's length */
+    uint64_t torn_bytes;             /* bytes of a torn tail left out when opened */
+} score_pool_state;
+
+/*
+ * score_pool_get_state: the current state into *state, whose size must be
+ * set. Fails: SCORE_EINVAL (NULL, bad size). Thread-safe (locks the handle).
+ */
+SCORE_API int score_pool_get_state(score_pool *pool, score_pool_state *state);
+
+/* score_pool_get_config: the ledger's configuration (set when it was
+ * created) into *config, whose size must be set. Fails: SCORE_EINVAL.
+ * Thread-safe. */
+SCORE_API int score_pool_get_config(score_pool *pool, score_pool_config *config);
+
+/* One member (money in fen). */
+typedef struct score_pool_member_info {
+    size_t size;                     /* sizeof(score_pool_member_info) */
+    char uscc[19];
+    int active;                      /* 1 a member now; 0 left */
+    int defaulted;                   /* its loan defaulted (it cannot borrow again) */
+    double pd;                       /* as given when it joined */
+    int64_t deposit;
+    int64_t loans_outstanding;
+    int64_t defaulted_unrecovered;   /* of its own default */
+    int64_t loss_borne;              /* net loss its deposit bore (own and others'
+                                        defaults, after recoveries) */
+} score_pool_member_info;
+
+/*
+ * score_pool_member: the member with this USCC. score_pool_member_at: the
+ * index-th member ever admitted, in order of first admission (index 0 ..
+ * member_records - 1). *info's size must be set.
+ * Fail: SCORE_EINVAL (NULL, bad size, index out of range),
+ * SCORE_ENOTFOUND (no such member). Thread-safe.
+ */
+SCORE_API int score_pool_member(score_pool *pool, const char *uscc,
+                                score_pool_member_info *info);
+SCORE_API int score_pool_member_at(score_pool *pool, size_t index,
+                                   score_pool_member_info *info);
+
+/*
+ * score_pool_read_members: read a members CSV with the columns uscc, pd,
+ * ead, lgd (any order; ead in yuan with at most two decimals, pd and lgd
+ * in [0, 1]) into the caller's arrays: at most `capacity` members are
+ * written (ead in fen) and *n_out is set to the number in the file, so a
+ * call with capacity 0 (and NULL arrays) asks for the size. Any bad line
+ * or repeated USCC fails the whole file with SCORE_EFORMAT naming the
+ * file, line and column. Also SCORE_EINVAL, SCORE_EIO, SCORE_ELIMIT (a
+ * file over 1 GiB), SCORE_ENOMEM. The arrays are written only on success.
+ * Thread-safe.
+ */
+SCORE_API int score_pool_read_members(const char *path, double *pd, int64_t *ead, double *lgd,
+                                      size_t capacity, size_t *n_out);
+
+/* Options of score_pool_simulate() and score_pool_size(). */
+typedef struct score_pool_sim_options {
+    size_t size;                 /* sizeof(score_pool_sim_options) */
+    uint64_t scenarios;          /* default 100000; at most 50,000,000 */
+    uint64_t seed;               /* default 1 */
+    unsigned threads;            /* 0 (default): one per online CPU; the result does
+                                    not depend on it */
+    score_progress_fn progress;  /* called from the calling thread; may be NULL */
+    void *progress_user;
+} score_pool_sim_options;
+
+/* score_pool_sim_options_init: the defaults above. */
+SCORE_API void score_pool_sim_options_init(score_pool_sim_options *options);
+
+/*
+ * The result of a simulation. Money in fen, as doubles (these are
+ * statistics, not ledger entries). Quantiles are empirical: the q-quantile
+ * is the smallest simulated loss with at least q of the scenarios at or
+ * below it; the expected shortfall is the mean of the worst 1% of
+ * scenarios.
+ */
+typedef struct score_pool_sim_result {
+    size_t size;                     /* sizeof(score_pool_sim_result) */
+    uint64_t scenarios;
+    double expected_loss;            /* mean total credit loss */
+    double expected_loss_stderr;     /* its Monte Carlo standard error */
+    double loss_q95, loss_q99, loss_q999;
+    double expected_shortfall_99;
+    double default_rate;             /* mean share of members defaulting */
+    double default_rate_stderr;
+    double party_expected_loss[SCORE_POOL_N_PARTIES];
+    double party_p_loss[SCORE_POOL_N_PARTIES];  /* probability of any loss */
+    double p_fund_exhausted;         /* the fund's share reaches its balance */
+    double p_suspended;              /* defaulted exposure / exposure >= npl_suspend */
+} score_pool_sim_result;
+
+/*
+ * score_pool_simulate: Monte Carlo of one horizon's losses of n members
+ * (pd[i], exposure ead[i] in fen, lgd[i]) under `config`: a one-factor
+ * Gaussian copula (asset correlation config->correlation, or the Basel
+ * formula of each PD), deposits at config->deposit_rate of each exposure,
+ * a fund of config->compensation_fund. When several members default
+ * together each uses its own deposit first, then the survivors' deposits
+ * jointly, then the parties' shares. The same seed and scenarios give the
+ * same result, bit for bit, for any number of threads. The scenarios (who
+ * defaults in each) depend on the seed and the members' PDs and
+ * correlations only, not on the deposit rate, the fund or the shares
+ * (common random numbers): configurations are compared on the same
+ * scenarios. `options` may be NULL. *result (size set) is written only on
+ * success.
+ * Fails: SCORE_EINVAL (NULL, bad size, n = 0, a pd or lgd outside [0, 1],
+ * a negative ead, a bad config), SCORE_ELIMIT (more than 50,000,000
+ * scenarios, 2^31 members, or exposures adding up to 9 x 10^13 yuan),
+ * SCORE_ECANCELED, SCORE_ENOMEM.
+ * Thread-safe.
+ */
+SCORE_API int score_pool_simulate(const score_pool_config *config, size_t n, const double *pd,
+                                  const int64_t *ead, const double *lgd,
+                                  const score_pool_sim_options *options,
+                                  score_pool_sim_result *result);
+
+#define SCORE_POOL_SOLVE_DEPOSIT_RATE 1
+#define SCORE_POOL_SOLVE_FUND         2
+
+/*
+ * score_pool_size: the smallest deposit rate (to 1e-6) or fund (to the fen)
+ * that keeps the bank's probability of any loss at or below `target`,
+ * other members of `config` as given, on the scenarios score_pool_simulate
+ * draws with these options. Writes the config with the solved value to
+ * *solved and the simulation at it (exactly what score_pool_simulate gives
+ * for *solved) to *result; both only on success.
+ * Fails: SCORE_ENOTFOUND (no fund reaches the target, because the bank's
+ * own share of losses beyond the deposits already exceeds it; the message
+ * gives the probability), SCORE_EINVAL (bad `solve`, target outside
+ * [0, 1), and as score_pool_simulate), SCORE_ELIMIT (also: more than
+ * 2^32 defaults to keep across the scenarios), SCORE_ECANCELED,
+ * SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_pool_size(const score_pool_config *config, size_t n, const double *pd,
+                              const int64_t *ead, const double *lgd, int solve, double target,
+                              const score_pool_sim_options *options, score_pool_config *solved,
+                              score_pool_sim_result *result);
 
 #ifdef __cplusplus
 }

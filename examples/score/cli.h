@@ -97,5 +97,6 @@ int cmd_train(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_enhance(int argc, char **argv);
+int cmd_pool(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@ static const cli_command commands[] = {
     {"predict", "score enterprises or table rows: PD, score, grade, reasons", cmd_predict},
     {"explain", "explain one enterprise's score, feature by feature", cmd_explain},
     {"enhance", "limit, capital and price of a loan, with and without its enhancements", cmd_enhance},
+    {"pool", "mutual-aid risk pools: ledger, waterfall, loss simulation, sizing", cmd_pool},
 };
 
 static void usage(FILE *out)
