@@ -232,8 +232,10 @@ uint64_t sc_input_size_hint(const sc_input *in)
 {
     if (!in->gzip)
         return in->raw_total;
-    uint64_t isize = last_member_size(in), floor = in->raw_total * 3;
-    return isize > floor ? isize : floor;
+    /* the trailer of a damaged or cut file is any four bytes: keep the
+     * guess within what CSV text compresses to (rarely beyond 10:1) */
+    uint64_t isize = last_member_size(in), floor = in->raw_total * 3, ceiling = in->raw_total * 20;
+    return isize < floor ? floor : isize > ceiling ? ceiling : isize;
 }
 
 int sc_read_whole_file(const char *path, char **data, size_t *len)

@@ -32,8 +32,8 @@ int sc_input_open_memory(sc_input *in, const char *name, const void *data, size_
 int sc_input_read(sc_input *in, unsigned char *dst, size_t cap, size_t *got);
 void sc_input_close(sc_input *in);
 /* About how many bytes of content the input holds: the file's size, or for
- * gzip the trailer's size of the last member (at least 3 times the
- * compressed size). 0 when unknown. */
+ * gzip the trailer's size of the last member, kept within 3 to 20 times the
+ * compressed size. 0 when unknown. */
 uint64_t sc_input_size_hint(const sc_input *in);
 
 #endif
