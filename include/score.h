@@ -7,6 +7,11 @@
  *   2. status codes and errors         score_strerror(), score_last_error()
  *   3. common types                    options structs, progress, diagnostics
  *   4. signals and panels              score_panel_*  (standard v1 input)
+ *   5. features                        score_features_* (feature spec v1)
+ *   6. models                          score_model_* (train, bundle, predict)
+ *   7. scores, grades and reasons      score_model_score*, score_model_reason
+ *   8. credit enhancement              score_enhance_* (limit, capital, price)
+ *   9. mutual-aid risk pools           score_pool_* (ledger, waterfall, simulation)
  *
  * Conventions that hold for every function below, stated once:
  *
@@ -423,6 +428,865 @@ SCORE_API int score_features_compute(const score_panel *panel, const char *asof,
  */
 SCORE_API int score_features_enterprise(const score_panel *panel, const char *uscc,
                                         const char *asof, float *row);
+
+/* ======================================================================
+ * 6. Models: training, the model bundle, prediction
+ *
+ * A model is gradient-boosted trees trained through XGBoost, calibrated to
+ * a 12-month probability of default (PD), and kept in one file, the model
+ * bundle (gzip JSON; docs/model-bundle.md). A model eats either signals
+ * (feature spec v1 computed from a panel) or a bank's own table with named
+ * columns. Loaded models are scored by libscore's own native forest, which
+ * gives XGBoost's margins exactly and many times faster.
+ *
+ * A model is immutable once trained or loaded: any number of threads may
+ * use one model at once.
+ * ====================================================================== */
+
+typedef struct score_model score_model;
+
+#define SCORE_INPUT_SIGNALS 1  /* feature spec v1 from a panel */
+#define SCORE_INPUT_TABLE   2  /* a bank's own table, columns by name */
+
+/*
+ * Called after each boosting round with the round number (from 1) and the
+ * AUC on the training and the validation rows. Return 0 to go on; any other
+ * value stops training (SCORE_ECANCELED).
+ */
+typedef int (*score_round_fn)(void *user, int round, double train_auc, double validation_auc);
+
+/* Options of the score_model_train_* functions. */
+typedef struct score_train_options {
+    size_t size;                  /* sizeof(score_train_options) */
+    uint64_t seed;                /* the split and XGBoost's sampling; default 1 */
+    int threads;                  /* XGBoost threads; default 1, so that a bundle is the
+                                     same on every machine */
+    int max_rounds;               /* default 2000 */
+    int early_stopping_rounds;    /* stop when validation AUC has not improved for this
+                                     many rounds; default 50 */
+    double learning_rate;         /* default 0.05 */
+    int max_depth;                /* default 4 */
+    double validation_share;      /* held out for early stopping and calibration; 0.2 */
+    int monotone;                 /* use the features' directions of risk as monotone
+                                     constraints (signals models); default 1 */
+    score_round_fn round_callback;
+    void *round_user;
+    score_progress_fn progress;   /* stage "train", rounds done of max_rounds */
+    void *progress_user;
+    score_diagnostic_fn diagnostic;  /* warnings, e.g. table columns left out */
+    void *diagnostic_user;
+} score_train_options;
+
+/* score_train_options_init: the defaults above, and the size. Thread-safe. */
+SCORE_API void score_train_options_init(score_train_options *options);
+
+/*
+ * score_model_train_signals: train on the features of every enterprise of
+ * `panel` as of `asof` ("YYYY-MM") that has a label in the labels file
+ * (CSV, header `uscc,default`, default 1 when the enterprise became 90+ days
+ * past due or had a loan written off within 12 months after asof, else 0).
+ * Rows are split (stratified, by USCC and seed) into training and validation
+ * rows; boosting stops early on validation AUC; the PD is calibrated on the
+ * validation rows (Platt scaling). The caller owns *out (score_model_free).
+ *
+ * Fails: SCORE_EINVAL (NULL, bad month, options out of range, fewer than 10
+ * defaults or non-defaults), SCORE_EIO / SCORE_EFORMAT (the labels file,
+ * with file:line:column), SCORE_EDEPENDENCY (XGBoost failed; its message),
+ * SCORE_ECANCELED, SCORE_ENOMEM. Reads the panel (a reading function);
+ * XGBoost's console output is silenced.
+ */
+SCORE_API int score_model_train_signals(const score_panel *panel, const char *asof,
+                                        const char *labels_path,
+                                        const score_train_options *options, score_model **out);
+
+/*
+ * score_model_train_table: train on a bank's own table: CSV (plain or gzip)
+ * with a header; `label_column` holds 0 or 1 (1 = default); `id_column`
+ * (may be NULL) names each row and is not a feature. Every other column is a
+ * feature: numbers (empty, NA, N/A, NaN, NULL, ? and - are missing), or a
+ * text column, one-hot encoded as "name=level" when it has at most 32
+ * distinct values and otherwise left out with a warning to
+ * options->diagnostic. No monotone constraints are used. Fails as
+ * score_model_train_signals, and SCORE_ENOTFOUND for a missing column.
+ */
+SCORE_API int score_model_train_table(const char *path, const char *label_column,
+                                      const char *id_column, const score_train_options *options,
+                                      score_model **out);
+
+/*
+ * score_model_train_matrix: train on rows in memory: `rows` is n_rows x
+ * n_features floats, row-major, NaN missing; labels are 0 or 1;
+ * feature_names[n_features] name the columns (a table model: predicting
+ * from a table requires these columns by name); directions (may be NULL)
+ * gives -1, 0 or +1 per column for monotone constraints. The arrays are only
+ * read during the call. Fails as score_model_train_signals.
+ */
+SCORE_API int score_model_train_matrix(const float *rows, const float *labels, size_t n_rows,
+                                       size_t n_features, const char *const *feature_names,
+                                       const int *directions,
+                                       const score_train_options *options, score_model **out);
+
+/*
+ * score_model_save: write the model bundle to `path` (a temporary file
+ * renamed into place, synced). Training twice on the same data with the same
+ * options gives byte-identical bundles when SOURCE_DATE_EPOCH fixes the
+ * creation time. Fails: SCORE_EINVAL, SCORE_EIO, SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_model_save(const score_model *model, const char *path);
+
+/*
+ * score_model_load: read and check a model bundle. The caller owns *out.
+ * Fails: SCORE_EIO (cannot read), SCORE_ECORRUPT (truncated, damaged, or
+ * altered: the gzip stream or the bundle's checksum fails), SCORE_EFORMAT
+ * (not a bundle, a malformed part, a feature list that does not match its
+ * feature spec or table columns), SCORE_EVERSION (a bundle or feature spec
+ * version this library does not know), SCORE_EUNSUPPORTED (trees this
+ * library does not evaluate: categorical splits, dart, multi-class),
+ * SCORE_ENOMEM, SCORE_EINVAL (NULL). Thread-safe.
+ */
+SCORE_API int score_model_load(const char *path, score_model **out);
+
+/* score_model_free: free a model. Accepts NULL. */
+SCORE_API void score_model_free(score_model *model);
+
+/* score_model_n_features: the number of columns of a model's rows (0 for
+ * NULL). Thread-safe. */
+SCORE_API size_t score_model_n_features(const score_model *model);
+
+/*
+ * score_model_feature: the index-th column's name and the direction of risk
+ * it was constrained to (0 when none); pointers may be NULL; the name lives
+ * as long as the model. Fails: SCORE_EINVAL. Thread-safe.
+ */
+SCORE_API int score_model_feature(const score_model *model, size_t index, const char **name,
+                                  int *direction);
+
+/* score_model_input: what the model eats, SCORE_INPUT_SIGNALS or
+ * SCORE_INPUT_TABLE. Fails: SCORE_EINVAL. Thread-safe. */
+SCORE_API int score_model_input(const score_model *model, int *kind);
+
+/*
+ * score_model_metadata: the bundle's metadata as JSON text (training data
+ * summary, parameters, metrics, creation time, versions), copied with a NUL
+ * into `buffer` (at most capacity bytes; capacity 0 asks for the length,
+ * which *length receives without the NUL). Fails: SCORE_EINVAL,
+ * SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_model_metadata(const score_model *model, char *buffer, size_t capacity,
+                                   size_t *length);
+
+/*
+ * score_model_predict: margins (XGBoost's raw output) and calibrated PDs of
+ * n_rows rows: `rows` is row-major, n_rows x score_model_n_features(), NaN =
+ * missing; margin[n_rows] and pd[n_rows] are caller-owned and either may be
+ * NULL. Runs in the calling thread and allocates nothing. Fails: SCORE_EINVAL
+ * (NULL model, or rows NULL with n_rows > 0). Thread-safe: a model may be
+ * shared by any number of threads.
+ */
+SCORE_API int score_model_predict(const score_model *model, const float *rows, size_t n_rows,
+                                  double *margin, double *pd);
+
+/*
+ * score_model_contributions: exact tree SHAP contributions of one row to its
+ * margin: contributions[score_model_n_features() + 1], the last entry the
+ * bias (expected margin); they add up to the margin. Positive pushes the
+ * risk up. Fails: SCORE_EINVAL, SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_model_contributions(const score_model *model, const float *row,
+                                        double *contributions);
+
+/*
+ * Tables for table models. score_table_read reads a CSV table (plain or
+ * gzip) into the model's rows, by column name: every column the model was
+ * trained on must be present (SCORE_ENOTFOUND otherwise); extra columns are
+ * ignored; text columns map to their one-hot levels (an unseen level gives
+ * all zeros). `id_column` (NULL: the model's own id column when the table
+ * has it, else the row number) names each row. A row with text where a
+ * number belongs is rejected and reported to options->diagnostic as
+ * file:line:column, and counted in *counts (may be NULL; its size set);
+ * strict mode makes it fail the input (SCORE_EREJECTED). The caller owns
+ * *out and frees it with score_table_free (accepts NULL).
+ * Fails also: SCORE_EINVAL (a signals model), SCORE_EIO, SCORE_EFORMAT,
+ * SCORE_ENOMEM. The accessors never fail (NULL or 0 for bad arguments);
+ * score_table_rows gives n_rows x score_model_n_features() floats and the
+ * strings live as long as the table. Thread-safe on distinct tables.
+ */
+typedef struct score_table score_table;
+SCORE_API int score_table_read(const score_model *model, const char *path, const char *id_column,
+                               const score_read_options *options, score_read_counts *counts,
+                               score_table **out);
+SCORE_API void score_table_free(score_table *table);
+SCORE_API size_t score_table_n_rows(const score_table *table);
+SCORE_API const float *score_table_rows(const score_table *table);
+SCORE_API const char *score_table_id(const score_table *table, size_t row);
+SCORE_API const char *score_table_id_name(const score_table *table);
+
+/* ======================================================================
+ * 7. Scores, grades and reasons
+ *
+ * pd: the calibrated 12-month probability of default. score: points to
+ * double the odds of the good:bad odds (1-pd)/pd, higher is safer; by
+ * default 600 points at odds 50:1 and 20 points to double, clipped to
+ * 300..900, an integer. grade: a master scale by PD band, by default AAA
+ * (pd <= 0.05%), AA 0.1%, A 0.25%, BBB 0.5%, BB 1%, B 2%, CCC 5%, CC 10%,
+ * C 20%, D above; grade 0 is the best. The bundle holds the scaling and the
+ * bands. Reasons: the features whose exact tree SHAP contributions push this
+ * enterprise's risk up the most, each with a stable code and a short text in
+ * Chinese and English that quotes its own numbers (docs/reasons.md).
+ * ====================================================================== */
+
+/*
+ * score_model_score: PD, score, grade and reasons of n_rows rows (as for
+ * score_model_predict). Every output array may be NULL; reasons receives
+ * score_model_n_reasons() feature indices per row, the strongest first, -1
+ * where fewer features push the risk up. Fails: SCORE_EINVAL, SCORE_ENOMEM
+ * (reasons need scratch). Thread-safe.
+ */
+SCORE_API int score_model_score(const score_model *model, const float *rows, size_t n_rows,
+                                double *margin, double *pd, int *score, int *grade,
+                                int *reasons);
+
+/*
+ * score_model_score_panel: features (feature spec v1) of every enterprise
+ * of the panel that exists at `asof`, then score_model_score on them. Row r
+ * is the enterprise enterprise_index[r] of the panel (score_panel_enterprise
+ * gives its USCC). At most `capacity` rows are written; *n_rows receives the
+ * number there are (capacity 0 asks for it). Output arrays may be NULL.
+ * Fails: SCORE_EINVAL (a table model, NULL, bad month), SCORE_ENOMEM.
+ * Thread-safe; reads the panel.
+ */
+SCORE_API int score_model_score_panel(const score_model *model, const score_panel *panel,
+                                      const char *asof, size_t capacity,
+                                      size_t *enterprise_index, double *margin, double *pd,
+                                      int *score, int *grade, int *reasons, size_t *n_rows);
+
+/* score_model_n_reasons: reasons given per row (3 by default). */
+SCORE_API size_t score_model_n_reasons(const score_model *model);
+/* score_model_n_grades: the bands of the model's master scale. */
+SCORE_API size_t score_model_n_grades(const score_model *model);
+/* score_model_grade_name: "AAA" .. "D" for grade 0 .. n-1; NULL for a bad
+ * index. Lives as long as the model. Thread-safe. */
+SCORE_API const char *score_model_grade_name(const score_model *model, size_t grade);
+
+/* score_pd_to_score: the model's score of a PD (clipped, rounded); the
+ * model's minimum for PD >= 1 or NaN. Never fails (0 for a NULL model). */
+SCORE_API int score_pd_to_score(const score_model *model, double pd);
+
+/*
+ * score_model_reason: the reason of feature `feature` at `value` (a row's
+ * value; NaN for missing): its stable code (e.g. "PWR_DROP"; static),
+ * and the texts, Chinese and English, quoting the value ("用电量较上季度下降
+ * 38%" / "power use down 38% on the previous quarter"), copied with a NUL
+ * into text_zh and text_en (either may be NULL; truncated at capacity).
+ * Table models give a generic code and text naming the column.
+ * Fails: SCORE_EINVAL (NULL model, feature out of range). Thread-safe.
+ */
+SCORE_API int score_model_reason(const score_model *model, size_t feature, double value,
+                                 const char **code, char *text_zh, size_t zh_capacity,
+                                 char *text_en, size_t en_capacity);
+
+/* ======================================================================
+ * 8. Credit enhancement
+ *
+ * What one loan application is worth to the bank, and what its credit
+ * enhancements are worth: the limit, the Basel IRB capital and the
+ * risk-adjusted minimum rate, computed twice, with the enhancements on offer
+ * (a guarantee company covering a share, a risk-compensation fund bearing a
+ * share of losses, pledged patents and trademarks, verified orders and
+ * receivables) and without them. docs/enhancement.md gives every rule and
+ * default for a risk officer.
+ *
+ * The PD comes in the request, from wherever the bank takes it (a model, a
+ * rating system). A configuration holds the bank's parameters (funding
+ * rate, operating cost, hurdle rate, advance rates, the sales table, the PD
+ * floor, ...); it is immutable once made, so one configuration may serve
+ * any number of threads at once. Requests and results are plain structs
+ * owned by the caller; every function of this section is thread-safe.
+ *
+ * Money is int64_t fen; rates, shares, PDs and risk weights are fractions
+ * (0.7239, not 72.39). Amounts in requests are at most 10^12 yuan.
+ * ====================================================================== */
+
+typedef struct score_enhance_config score_enhance_config;
+
+/*
+ * score_enhance_config_new: a configuration with every default
+ * (docs/enhancement.md). The caller owns *out and frees it with
+ * score_enhance_config_free(). Fails: SCORE_EINVAL (out NULL), SCORE_ENOMEM.
+ * Thread-safe.
+ */
+SCORE_API int score_enhance_config_new(score_enhance_config **out);
+
+/*
+ * score_enhance_config_load: read a configuration from a JSON file; every
+ * key is optional and an absent key keeps its default. The caller owns
+ * *out. Fails: SCORE_EINVAL (NULL argument), SCORE_EIO (the file cannot be
+ * read), SCORE_EFORMAT (not JSON; an unknown key, a value of the wrong type
+ * or out of range, bounds out of order: the message names the file and the
+ * key, e.g. "bank.json: config.advance_rates.invention: 1.5 is outside 0..1"),
+ * SCORE_EVERSION ("version" other than 1), SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_enhance_config_load(const char *path, score_enhance_config **out);
+
+/*
+ * score_enhance_config_parse: as score_enhance_config_load(), from `length`
+ * bytes of JSON text; `name` (NULL: "config") begins every message.
+ */
+SCORE_API int score_enhance_config_parse(const char *text, size_t length, const char *name,
+                                         score_enhance_config **out);
+
+/* score_enhance_config_free: free a configuration. Accepts NULL. */
+SCORE_API void score_enhance_config_free(score_enhance_config *config);
+
+/*
+ * score_enhance_config_json: the whole configuration, every key with the
+ * value in force, as JSON text that score_enhance_config_parse() reads back
+ * to the same configuration. Sets *length to the text's length (without the
+ * NUL) and, when `capacity` > *length, copies the text and a NUL to
+ * `buffer`; so a call with capacity 0 asks for the size. `config` NULL
+ * means the defaults. Fails: SCORE_EINVAL (length NULL; buffer NULL with a
+ * capacity), SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_enhance_config_json(const score_enhance_config *config, char *buffer,
+                                        size_t capacity, size_t *length);
+
+/* How a guarantee counts (score_enhance_request.guarantee_approach). */
+#define SCORE_GUARANTEE_LGD_SHARING  0 /* the guarantor bears its share of the loss */
+#define SCORE_GUARANTEE_SUBSTITUTION 1 /* the guaranteed part takes the guarantor's PD */
+
+/*
+ * One loan application. Fill it with score_enhance_request_init() and then
+ * set what you know, or parse it from JSON with score_enhance_request_parse().
+ * The JSON key of each member is given in brackets; messages name members
+ * by these keys.
+ */
+typedef struct score_enhance_request {
+    size_t size;                  /* sizeof(score_enhance_request) */
+    char uscc[19];                /* [uscc] the enterprise's USCC, or "" */
+    double pd;                    /* [pd] 12-month PD, 0..1; negative: not given */
+    double lgd;                   /* [lgd] 0..1; negative: the configuration's default */
+    int64_t amount;               /* [amount] requested, fen, > 0 */
+    double tenor_years;           /* [tenor_years] > 0 and at most 100 */
+    int64_t annual_sales;         /* [annual_sales] trailing 12 months, fen; negative: unknown */
+    int64_t orders_verified;      /* [orders_verified] from chain-leader buyers, fen */
+    int64_t receivables_verified; /* [receivables_verified] from chain-leader buyers, fen */
+    int64_t patent_invention;     /* [patents.invention] appraised value pledged, fen */
+    int64_t patent_utility;       /* [patents.utility] utility-model patents, fen */
+    int64_t patent_trademark;     /* [patents.trademark] trademarks, fen */
+    double guarantee_share;       /* [guarantee.share] share of the loan guaranteed, 0..1 */
+    double guarantee_pd;          /* [guarantee.pd] the guarantor's PD; negative: not given */
+    int guarantee_approach;       /* SCORE_GUARANTEE_LGD_SHARING ([guarantee.lgd_sharing],
+                                     the default) or SCORE_GUARANTEE_SUBSTITUTION
+                                     ([guarantee.substitution]) */
+    double compensation_share;    /* [compensation_share] share of the loss a risk-
+                                     compensation fund or pool bears, 0..1 */
+} score_enhance_request;
+
+/*
+ * score_enhance_request_init: set `size`, no PD (-1), the default LGD (-1),
+ * sales unknown (-1), no guarantor PD (-1) and everything else 0: no
+ * amount or tenor yet, no enhancement. Accepts NULL. Thread-safe.
+ */
+SCORE_API void score_enhance_request_init(score_enhance_request *request);
+
+/*
+ * score_enhance_request_parse: read one request from `length` bytes of JSON
+ * text, an object such as
+ *   {"uscc": "914403001922038216", "pd": 0.01, "lgd": 0.45, "amount": 5000000,
+ *    "tenor_years": 2.5, "annual_sales": 39000000, "orders_verified": 2000000,
+ *    "receivables_verified": 1000000,
+ *    "patents": {"invention": 3000000, "utility": 500000, "trademark": 0},
+ *    "guarantee": {"share": 0.5, "pd": 0.003}, "compensation_share": 0.3}
+ * with money in yuan (at most two decimals). "amount" and "tenor_years" are
+ * required; "pd" may be left out when the caller supplies it afterwards
+ * (from a model); everything else is optional. `request->size` must be set
+ * (score_enhance_request_init() does it); on success the members up to it
+ * are replaced. `name` (NULL: "request") begins every message.
+ *
+ * Fails with SCORE_EFORMAT, the message naming the key, on: text that is
+ * not a JSON object; an unknown key; a wrong type; a negative amount or an
+ * amount above 10^12 yuan; a PD, LGD or share outside 0..1; a tenor outside
+ * (0, 100]; an invalid USCC; guarantee.share + compensation_share above 1;
+ * a guarantee without a share; guarantee.substitution and
+ * guarantee.lgd_sharing both true (or both false); substitution without
+ * guarantee.pd. Also SCORE_EINVAL (NULL argument, bad size), SCORE_ENOMEM.
+ * Thread-safe.
+ */
+SCORE_API int score_enhance_request_parse(const char *text, size_t length, const char *name,
+                                          score_enhance_request *request);
+
+/*
+ * The figures of one application, with or without its enhancements.
+ * Set `size` to sizeof(score_enhance_result) before the call.
+ */
+typedef struct score_enhance_result {
+    size_t size;               /* sizeof(score_enhance_result) */
+    char grade[8];             /* master-scale grade of the enterprise's PD, "AAA" .. "D" */
+    double pd;                 /* the PD priced: floored; with substitution, the guarantor's
+                                  PD on the guaranteed part and the enterprise's on the rest */
+    double lgd_effective;      /* the bank's share of the loss: LGD x (1 - shares borne
+                                  by others) */
+    double correlation;        /* R of the enterprise's exposure */
+    double firm_size;          /* S used in R, millions of the configured currency, after
+                                  clamping; 0 when no firm-size adjustment applied */
+    double maturity;           /* M, years: the tenor clamped */
+    int64_t limit;             /* fen: min(amount, limit_available) */
+    int64_t limit_available;   /* fen: the sum of the four lines below */
+    int64_t limit_sales;       /* fen: the unsecured line, a share of annual sales by grade */
+    int64_t limit_patents;     /* fen: pledged patents and trademarks at their advance rates */
+    int64_t limit_orders;      /* fen: verified orders at their advance rate */
+    int64_t limit_receivables; /* fen: verified receivables at their advance rate */
+    double capital_ratio;      /* K (times the scaling factor): capital per yuan lent */
+    double risk_weight;        /* 12.5 x capital_ratio */
+    int64_t capital;           /* fen: capital_ratio x limit */
+    int64_t expected_loss;     /* fen: pd x lgd_effective x limit */
+    double rate;               /* the risk-adjusted minimum annual rate: funding +
+                                  operating cost + rate_credit + rate_capital */
+    double rate_credit;        /* pd x lgd_effective */
+    double rate_capital;       /* capital_ratio x (hurdle - funding) */
+} score_enhance_result;
+
+/*
+ * score_enhance_compute: the limit, capital and price of `request` under
+ * `config` (NULL: the defaults) into *with, and, when `without` is not NULL,
+ * the same for the request with its enhancements removed (no guarantee, no
+ * fund, no pledges, no order or receivable financing) into *without. Each
+ * result's `size` must be set; members up to it are written, and only on
+ * success.
+ *
+ * Fails: SCORE_EINVAL: `request` or `with` NULL; a `size` out of range; a
+ * request that score_enhance_request_parse() would refuse, or whose PD is
+ * not given (negative). The message names the JSON key, e.g. "request.pd:
+ * not given". Never allocates. Thread-safe.
+ */
+SCORE_API int score_enhance_compute(const score_enhance_config *config,
+                                    const score_enhance_request *request,
+                                    score_enhance_result *with, score_enhance_result *without);
+
+/*
+ * score_enhance_risk_weight: the IRB risk weight (12.5 K, times the scaling
+ * factor) of one exposure under `config` (NULL: the defaults): `pd` is
+ * floored and `tenor_years` clamped as the configuration says; `annual_sales`
+ * in fen sets the firm-size adjustment (negative: none, a large firm).
+ * Fails: SCORE_EINVAL (pd or lgd outside 0..1, tenor not above 0, out NULL).
+ * Thread-safe.
+ */
+SCORE_API int score_enhance_risk_weight(const score_enhance_config *config, double pd,
+                                        double lgd, double tenor_years, int64_t annual_sales,
+                                        double *risk_weight);
+
+/* ======================================================================
+ * 9. Mutual-aid risk pools
+ *
+ * A pool gathers the enterprises of one industrial cluster. Members pay a
+ * mutual-aid deposit (a share of their loans); a government or venture
+ * guidance fund injects a risk-compensation fund; a bank lends to the
+ * members up to a leverage cap. A default's loss goes down a waterfall:
+ * the defaulter's own deposit, the other members' deposits (pro rata to
+ * their balances), then the bank, the fund, the guarantor and the
+ * re-guarantor in agreed shares; when the fund runs dry its share falls to
+ * the bank. Recoveries flow back in reverse order. docs/pools.md gives the
+ * rules, the presets and their sources, and the journal format.
+ *
+ * The ledger lives in a directory: an append-only journal (pool.journal)
+ * whose records each carry a sequence number, a length and a CRC32, and a
+ * lock file (pool.lock). The pool's state is the replay of its journal.
+ * Money is int64_t fen throughout; rates and shares are doubles, which the
+ * ledger uses rounded to 9 decimals.
+ *
+ * A score_pool handle locks: any number of threads may call any function
+ * on one handle at once; changes are applied one at a time, in the order
+ * the lock is obtained. Only one handle in all processes may write a
+ * ledger at a time (an advisory file lock); read-only handles share.
+ *
+ * The simulation functions (score_pool_simulate, score_pool_size) take no
+ * handle: they model one horizon's losses of a list of members from their
+ * PD, exposure and LGD under a configuration. They are thread-safe.
+ * ====================================================================== */
+
+typedef struct score_pool score_pool;
+
+/* Who bears losses, as indices into the arrays below. */
+#define SCORE_POOL_PARTY_MEMBERS     0   /* the members' deposits */
+#define SCORE_POOL_PARTY_BANK        1
+#define SCORE_POOL_PARTY_FUND        2   /* the risk-compensation fund */
+#define SCORE_POOL_PARTY_GUARANTOR   3
+#define SCORE_POOL_PARTY_REGUARANTOR 4
+#define SCORE_POOL_N_PARTIES         5
+
+/*
+ * A pool's configuration. Fill it with score_pool_config_init() (and
+ * optionally a preset) before changing members. Shares are fractions.
+ */
+typedef struct score_pool_config {
+    size_t size;               /* sizeof(score_pool_config) */
+    double deposit_rate;       /* a member's deposit as a share of its loans; 0.04 */
+    double leverage;           /* lending capacity = leverage x (deposits + fund); 10 */
+    double single_member_cap;  /* one member's loans as a share of the capacity; 0.10 */
+    double max_pd;             /* admission: the highest PD admitted; 0.05 */
+    int64_t compensation_fund; /* fen; the fund score_pool_simulate/size assume; 0 */
+    /* The shares of the loss beyond the deposits; they add up to 1.
+     * Default (the Fuqing preset): bank 0.5, fund 0.5. */
+    double share_bank, share_fund, share_guarantor, share_reguarantor;
+    double npl_warning;        /* status warning at this NPL ratio; 0.012 */
+    double npl_suspend;        /* new loans suspended at this NPL ratio; 0.03 */
+    double fund_floor;         /* replenish_due below this share of loans; 0.10 */
+    double correlation;        /* simulation: asset correlation in [0, 0.99], or
+                                  negative (the default, -1) for the Basel corporate
+                                  formula of each member's PD */
+} score_pool_config;
+
+/*
+ * score_pool_config_init: fill *config with the defaults above and set its
+ * size. Never fails. Thread-safe.
+ */
+SCORE_API void score_pool_config_init(score_pool_config *config);
+
+/*
+ * score_pool_config_preset: set the waterfall shares of a real scheme
+ * (docs/pools.md cites each): "fuqing" (deposits first, then fund and bank
+ * 50:50), "anhui-4321" (guarantor 40, provincial re-guarantor 30, bank 20,
+ * local government fund 10), "national-guarantee-fund" (bank 20, guarantee
+ * system 80). Other members are left as they are.
+ * Fails: SCORE_EINVAL (NULL, bad size), SCORE_ENOTFOUND (unknown preset;
+ * the message lists the known ones). Thread-safe.
+ */
+SCORE_API int score_pool_config_preset(score_pool_config *config, const char *preset);
+
+/*
+ * score_pool_config_read_file: read a JSON configuration, as docs/pools.md
+ * describes it (shares as fractions, money in yuan, "preset" standing in
+ * for "waterfall"), over the defaults, into *config (whose size must be
+ * set). Unknown keys are refused, so a typo cannot silently change a rule.
+ * Fails: SCORE_EINVAL (NULL, bad size), SCORE_EIO (cannot read),
+ * SCORE_EFORMAT (not JSON, a bad or unknown key, shares that do not add up
+ * to 1; the message names the file and the key), SCORE_ENOTFOUND (unknown
+ * preset). *config is written only on success. Thread-safe.
+ */
+SCORE_API int score_pool_config_read_file(const char *path, score_pool_config *config);
+
+/*
+ * score_pool_create: create a new ledger in directory `dir` (made if it
+ * does not exist) with this configuration, which it keeps for good. The
+ * journal is written to a temporary file, synced and renamed into place,
+ * so a crash leaves either no ledger or a whole one.
+ * Fails: SCORE_EINVAL (NULL, bad config, `dir` already holds a ledger),
+ * SCORE_EBUSY (another process holds the ledger's lock), SCORE_EIO.
+ * Thread-safe.
+ */
+SCORE_API int score_pool_create(const char *dir, const score_pool_config *config);
+
+/* Options of score_pool_open(). */
+typedef struct score_pool_open_options {
+    size_t size;                     /* sizeof(score_pool_open_options) */
+    int read_only;                   /* nonzero: take a shared lock, never write; a
+                                        torn tail is then left in the file */
+    score_diagnostic_fn diagnostic;  /* told of warnings (a torn tail cut); may be NULL */
+    void *diagnostic_user;
+} score_pool_open_options;
+
+/* score_pool_open_options_init: the defaults (writable, no callback). */
+SCORE_API void score_pool_open_options_init(score_pool_open_options *options);
+
+/*
+ * score_pool_open: open the ledger in `dir`, verify its journal record by
+ * record and replay it. A torn tail (an invalid last record with nothing
+ * valid after it, as a crash while writing leaves) is cut off: the file is
+ * truncated to the last whole record (unless read-only), a warning goes
+ * to options->diagnostic, and score_pool_get_state() reports the bytes cut in
+ * `torn_bytes`. A bad record followed by a valid one is corruption, never
+ * skipped. The caller owns *out and frees it with score_pool_free().
+ * Fails: SCORE_EINVAL (NULL, bad size), SCORE_ENOTFOUND (`dir` holds no
+ * ledger), SCORE_EBUSY (another handle writes it, or, for a writer, any
+ * handle has it open), SCORE_ECORRUPT (a damaged record followed by a
+ * valid one, a damaged header or configuration record, a record out of
+ * sequence; the message gives the offset), SCORE_EFORMAT (not a pool
+ * journal), SCORE_EVERSION (written by a newer libscore), SCORE_EIO,
+ * SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_pool_open(const char *dir, const score_pool_open_options *options,
+                              score_pool **out);
+
+/* score_pool_free: close the ledger, release its lock, free the handle.
+ * Accepts NULL. No other call may be running on the handle. */
+SCORE_API void score_pool_free(score_pool *pool);
+
+/* Event types. */
+#define SCORE_POOL_INJECT  1  /* money into the fund; uscc empty (or the funder's) */
+#define SCORE_POOL_JOIN    2  /* admission: pd, dishonest; amount is the first deposit */
+#define SCORE_POOL_DEPOSIT 3  /* more deposit from a member */
+#define SCORE_POOL_LEND    4  /* the bank lends a member `amount` */
+#define SCORE_POOL_REPAY   5  /* a member repays `amount` */
+#define SCORE_POOL_DEFAULT 6  /* a member defaults; amount = its loans outstanding */
+#define SCORE_POOL_RECOVER 7  /* `amount` recovered on a defaulted member's loss */
+#define SCORE_POOL_LEAVE   8  /* a member leaves; its deposit is refunded; amount 0 or
+                                 exactly the deposit */
+
+/* One event. The strings are only read during the call. */
+typedef struct score_pool_event {
+    size_t size;             /* sizeof(score_pool_event) */
+    int type;                /* SCORE_POOL_INJECT .. SCORE_POOL_LEAVE */
+    const char *uscc;        /* the member's USCC; NULL or "" for none */
+    int64_t amount;          /* fen, >= 0 */
+    double pd;               /* join: the member's PD; ignored otherwise */
+    int dishonest;           /* join: nonzero if a standing dishonest-debtor listing */
+    const char *event_id;    /* NULL or "" for none; else 1..64 printable ASCII
+                                characters: applying the same id again is a no-op */
+} score_pool_event;
+
+/*
+ * What one applied event did (money in fen). For a default, `own` is what
+ * the defaulter's deposit bore and parties[] what each party bore
+ * (parties[SCORE_POOL_PARTY_MEMBERS] counts own + the other members'
+ * deposits); for a recovery, the same fields say what went back to whom.
+ */
+typedef struct score_pool_outcome {
+    size_t size;             /* sizeof(score_pool_outcome) */
+    int duplicate;           /* 1: the event_id was applied before; nothing changed */
+    uint64_t sequence;       /* the event's number in the journal, from 1 (for a
+                                duplicate, the earlier event's) */
+    int64_t own;
+    int64_t parties[SCORE_POOL_N_PARTIES];
+    int64_t refund;          /* leave: the deposit refunded */
+} score_pool_outcome;
+
+/*
+ * score_pool_apply: check one event against the rules and the state and,
+ * if accepted, append it to the journal, sync it to disk, and apply it,
+ * all before returning. A refused event changes nothing and is not
+ * written. `outcome` may be NULL (its size must be set otherwise).
+ *
+ * Refused with SCORE_EREJECTED and the reason in score_last_error(): an
+ * unknown or departed member, a join by a current member, a former
+ * defaulter, a PD above max_pd or a standing dishonest listing, a loan to
+ * a defaulted member, a loan while the pool is suspended, a loan over the
+ * pool's capacity or the single-member cap or beyond what the member's
+ * deposit covers at deposit_rate, a repayment above what is owed, a
+ * default amount that is not what is outstanding, a recovery above the
+ * unrecovered loss, leaving with loans outstanding, an event_id reused for
+ * a different event, a malformed USCC or event_id.
+ * Also fails: SCORE_EINVAL (NULL, bad size, unknown type, read-only
+ * handle), SCORE_ELIMIT (a total would exceed 10^16 yuan), SCORE_EIO (the
+ * journal could not be written or synced: the event is not applied, and
+ * the handle refuses further changes until reopened), SCORE_ENOMEM.
+ * Thread-safe (locks the handle).
+ */
+SCORE_API int score_pool_apply(score_pool *pool, const score_pool_event *event,
+                               score_pool_outcome *outcome);
+
+/* Options of score_pool_apply_file(). */
+typedef struct score_pool_apply_options {
+    size_t size;                     /* sizeof(score_pool_apply_options) */
+    score_diagnostic_fn diagnostic;  /* called for each refused line; may be NULL */
+    void *diagnostic_user;
+    score_progress_fn progress;      /* called now and then with lines done; may be NULL */
+    void *progress_user;
+} score_pool_apply_options;
+
+/* What score_pool_apply_file() did: lines = applied + duplicates + refused
+ * (the header and blank lines are not counted). */
+typedef struct score_pool_apply_counts {
+    size_t size;                     /* sizeof(score_pool_apply_counts) */
+    uint64_t lines;
+    uint64_t applied;
+    uint64_t duplicates;             /* event_id applied before */
+    uint64_t refused;
+} score_pool_apply_counts;
+
+/*
+ * score_pool_apply_file: apply the events of a CSV file, line by line, as
+ * score_pool_apply() does. The header names the columns, in any order:
+ * type, uscc, amount, pd, and optionally event_id and dishonest; amounts
+ * are yuan with at most two decimals. Each refused line (malformed, or
+ * refused by the rules) is reported to options->diagnostic as
+ * "file:line[:column]: message", counted, and skipped; the others are
+ * applied. The journal is synced once, before the call returns.
+ * `options` may be NULL; `counts` may be NULL (its size must be set
+ * otherwise) and is written on success.
+ * Fails as a whole (after applying the lines before the failure, which
+ * stay applied) with: SCORE_EINVAL (NULL, bad size, read-only handle),
+ * SCORE_EIO (cannot read the file, or write or sync the journal),
+ * SCORE_EFORMAT (a missing, unknown or repeated column in the header),
+ * SCORE_ELIMIT (a file over 1 GiB), SCORE_ECANCELED, SCORE_ENOMEM.
+ * Refused lines alone do not fail the call.
+ * Thread-safe (holds the handle's lock for the whole file).
+ */
+SCORE_API int score_pool_apply_file(score_pool *pool, const char *path,
+                                    const score_pool_apply_options *options,
+                                    score_pool_apply_counts *counts);
+
+#define SCORE_POOL_OPEN      0  /* status: lending as usual */
+#define SCORE_POOL_WARNING   1  /* NPL ratio at or above npl_warning */
+#define SCORE_POOL_SUSPENDED 2  /* NPL ratio at or above npl_suspend: no new loans */
+
+/*
+ * A pool's state (money in fen). The money identity holds after every
+ * event: injected + deposited + lent = loans_outstanding + deposits +
+ * fund_balance + (sum of losses) + repaid + refunded + compensation +
+ * recoveries_paid.
+ */
+typedef struct score_pool_state {
+    size_t size;                     /* sizeof(score_pool_state) */
+    uint64_t events;                 /* events applied (journal records after the config) */
+    uint64_t members;                /* current members */
+    uint64_t member_records;         /* members ever admitted (score_pool_member_at) */
+    int64_t loans_outstanding;
+    int64_t deposits;                /* the members' deposit balances */
+    int64_t fund_balance;
+    int64_t lending_capacity;        /* leverage x (deposits + fund_balance) */
+    int64_t defaulted_unrecovered;   /* defaulted amounts not yet recovered */
+    int64_t losses[SCORE_POOL_N_PARTIES]; /* net of recoveries; they add up to
+                                             defaulted_unrecovered */
+    double npl_ratio;                /* unrecovered / (loans outstanding + unrecovered) */
+    int status;                      /* SCORE_POOL_OPEN, _WARNING or _SUSPENDED */
+    int replenish_due;               /* fund below fund_floor x loans outstanding */
+    /* money flows since the pool began */
+    int64_t injected;                /* into the fund */
+    int64_t deposited;               /* members' deposits paid in */
+    int64_t lent;                    /* loans made */
+    int64_t repaid;                  /* loans repaid */
+    int64_t refunded;                /* deposits refunded to leaving members */
+    int64_t compensation;            /* paid to the bank from deposits and the fund
+                                        for defaults */
+    int64_t recoveries_paid;         /* recoveries passed on to the bank, guarantor,
+                                        re-guarantor and former members */
+    uint64_t journal_bytes;          /* the journal's length */
+    uint64_t torn_bytes;             /* bytes of a torn tail left out when opened */
+} score_pool_state;
+
+/*
+ * score_pool_get_state: the current state into *state, whose size must be
+ * set. Fails: SCORE_EINVAL (NULL, bad size). Thread-safe (locks the handle).
+ */
+SCORE_API int score_pool_get_state(score_pool *pool, score_pool_state *state);
+
+/* score_pool_get_config: the ledger's configuration (set when it was
+ * created) into *config, whose size must be set. Fails: SCORE_EINVAL.
+ * Thread-safe. */
+SCORE_API int score_pool_get_config(score_pool *pool, score_pool_config *config);
+
+/* One member (money in fen). */
+typedef struct score_pool_member_info {
+    size_t size;                     /* sizeof(score_pool_member_info) */
+    char uscc[19];
+    int active;                      /* 1 a member now; 0 left */
+    int defaulted;                   /* its loan defaulted (it cannot borrow again) */
+    double pd;                       /* as given when it joined */
+    int64_t deposit;
+    int64_t loans_outstanding;
+    int64_t defaulted_unrecovered;   /* of its own default */
+    int64_t loss_borne;              /* net loss its deposit bore (own and others'
+                                        defaults, after recoveries) */
+} score_pool_member_info;
+
+/*
+ * score_pool_member: the member with this USCC. score_pool_member_at: the
+ * index-th member ever admitted, in order of first admission (index 0 ..
+ * member_records - 1). *info's size must be set.
+ * Fail: SCORE_EINVAL (NULL, bad size, index out of range),
+ * SCORE_ENOTFOUND (no such member). Thread-safe.
+ */
+SCORE_API int score_pool_member(score_pool *pool, const char *uscc,
+                                score_pool_member_info *info);
+SCORE_API int score_pool_member_at(score_pool *pool, size_t index,
+                                   score_pool_member_info *info);
+
+/*
+ * score_pool_read_members: read a members CSV with the columns uscc, pd,
+ * ead, lgd (any order; ead in yuan with at most two decimals, pd and lgd
+ * in [0, 1]) into the caller's arrays: at most `capacity` members are
+ * written (ead in fen) and *n_out is set to the number in the file, so a
+ * call with capacity 0 (and NULL arrays) asks for the size. Any bad line
+ * or repeated USCC fails the whole file with SCORE_EFORMAT naming the
+ * file, line and column. Also SCORE_EINVAL, SCORE_EIO, SCORE_ELIMIT (a
+ * file over 1 GiB), SCORE_ENOMEM. The arrays are written only on success.
+ * Thread-safe.
+ */
+SCORE_API int score_pool_read_members(const char *path, double *pd, int64_t *ead, double *lgd,
+                                      size_t capacity, size_t *n_out);
+
+/* Options of score_pool_simulate() and score_pool_size(). */
+typedef struct score_pool_sim_options {
+    size_t size;                 /* sizeof(score_pool_sim_options) */
+    uint64_t scenarios;          /* default 100000; at most 50,000,000 */
+    uint64_t seed;               /* default 1 */
+    unsigned threads;            /* 0 (default): one per online CPU; the result does
+                                    not depend on it */
+    score_progress_fn progress;  /* called from the calling thread; may be NULL */
+    void *progress_user;
+} score_pool_sim_options;
+
+/* score_pool_sim_options_init: the defaults above. */
+SCORE_API void score_pool_sim_options_init(score_pool_sim_options *options);
+
+/*
+ * The result of a simulation. Money in fen, as doubles (these are
+ * statistics, not ledger entries). Quantiles are empirical: the q-quantile
+ * is the smallest simulated loss with at least q of the scenarios at or
+ * below it; the expected shortfall is the mean of the worst 1% of
+ * scenarios.
+ */
+typedef struct score_pool_sim_result {
+    size_t size;                     /* sizeof(score_pool_sim_result) */
+    uint64_t scenarios;
+    double expected_loss;            /* mean total credit loss */
+    double expected_loss_stderr;     /* its Monte Carlo standard error */
+    double loss_q95, loss_q99, loss_q999;
+    double expected_shortfall_99;
+    double default_rate;             /* mean share of members defaulting */
+    double default_rate_stderr;
+    double party_expected_loss[SCORE_POOL_N_PARTIES];
+    double party_p_loss[SCORE_POOL_N_PARTIES];  /* probability of any loss */
+    double p_fund_exhausted;         /* the fund's share reaches its balance */
+    double p_suspended;              /* defaulted exposure / exposure >= npl_suspend */
+} score_pool_sim_result;
+
+/*
+ * score_pool_simulate: Monte Carlo of one horizon's losses of n members
+ * (pd[i], exposure ead[i] in fen, lgd[i]) under `config`: a one-factor
+ * Gaussian copula (asset correlation config->correlation, or the Basel
+ * formula of each PD), deposits at config->deposit_rate of each exposure,
+ * a fund of config->compensation_fund. When several members default
+ * together each uses its own deposit first, then the survivors' deposits
+ * jointly, then the parties' shares. The same seed and scenarios give the
+ * same result, bit for bit, for any number of threads. The scenarios (who
+ * defaults in each) depend on the seed and the members' PDs and
+ * correlations only, not on the deposit rate, the fund or the shares
+ * (common random numbers): configurations are compared on the same
+ * scenarios. `options` may be NULL. *result (size set) is written only on
+ * success.
+ * Fails: SCORE_EINVAL (NULL, bad size, n = 0, a pd or lgd outside [0, 1],
+ * a negative ead, a bad config), SCORE_ELIMIT (more than 50,000,000
+ * scenarios, 2^31 members, or exposures adding up to 9 x 10^13 yuan),
+ * SCORE_ECANCELED, SCORE_ENOMEM.
+ * Thread-safe.
+ */
+SCORE_API int score_pool_simulate(const score_pool_config *config, size_t n, const double *pd,
+                                  const int64_t *ead, const double *lgd,
+                                  const score_pool_sim_options *options,
+                                  score_pool_sim_result *result);
+
+#define SCORE_POOL_SOLVE_DEPOSIT_RATE 1
+#define SCORE_POOL_SOLVE_FUND         2
+
+/*
+ * score_pool_size: the smallest deposit rate (to 1e-6) or fund (to the fen)
+ * that keeps the bank's probability of any loss at or below `target`,
+ * other members of `config` as given, on the scenarios score_pool_simulate
+ * draws with these options. Writes the config with the solved value to
+ * *solved and the simulation at it (exactly what score_pool_simulate gives
+ * for *solved) to *result; both only on success.
+ * Fails: SCORE_ENOTFOUND (no fund reaches the target, because the bank's
+ * own share of losses beyond the deposits already exceeds it; the message
+ * gives the probability), SCORE_EINVAL (bad `solve`, target outside
+ * [0, 1), and as score_pool_simulate), SCORE_ELIMIT (also: more than
+ * 2^32 defaults to keep across the scenarios), SCORE_ECANCELED,
+ * SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_pool_size(const score_pool_config *config, size_t n, const double *pd,
+                              const int64_t *ead, const double *lgd, int solve, double target,
+                              const score_pool_sim_options *options, score_pool_config *solved,
+                              score_pool_sim_result *result);
 
 #ifdef __cplusplus
 }

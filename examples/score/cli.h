@@ -93,5 +93,10 @@ void cli_output_abort(cli_output *o);
 
 int cmd_check(int argc, char **argv);
 int cmd_features(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_enhance(int argc, char **argv);
+int cmd_pool(int argc, char **argv);
 
 #endif

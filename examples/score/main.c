@@ -6,6 +6,11 @@
 static const cli_command commands[] = {
     {"check", "validate signals files (standard v1) and show what they hold", cmd_check},
     {"features", "compute feature spec v1 for every enterprise as of a month", cmd_features},
+    {"train", "train a model (signals and labels, or a bank's own table)", cmd_train},
+    {"predict", "score enterprises or table rows: PD, score, grade, reasons", cmd_predict},
+    {"explain", "explain one enterprise's score, feature by feature", cmd_explain},
+    {"enhance", "limit, capital and price of a loan, with and without its enhancements", cmd_enhance},
+    {"pool", "mutual-aid risk pools: ledger, waterfall, loss simulation, sizing", cmd_pool},
 };
 
 static void usage(FILE *out)

@@ -7,11 +7,19 @@
  * worker threads it did not mean to count. */
 static _Thread_local long fail_countdown;
 static _Thread_local long allocation_count;
+static _Thread_local int fail_persistently;
 
 void sc_test_fail_allocation(long nth)
 {
     fail_countdown = nth;
+    fail_persistently = 0;
     allocation_count = 0;
+}
+
+void sc_test_fail_allocations_from(long nth)
+{
+    sc_test_fail_allocation(nth);
+    fail_persistently = nth > 0;
 }
 
 long sc_test_allocation_count(void)
@@ -22,8 +30,11 @@ long sc_test_allocation_count(void)
 static int injected_failure(void)
 {
     allocation_count++;
-    if (fail_countdown > 0 && --fail_countdown == 0)
+    if (fail_countdown > 0 && --fail_countdown == 0) {
+        if (fail_persistently)
+            fail_countdown = 1;
         return 1;
+    }
     return 0;
 }
 

@@ -48,8 +48,10 @@ char *sc_strdup(const char *s);
 
 /* Test hooks (used only by the allocation-failure tests, through the static
  * library): make the nth allocation from now on fail (1 = the next one,
- * 0 = never), and count the allocations made on this thread. */
+ * 0 = never), or the nth and every one after it, and count the allocations
+ * made on this thread. */
 void sc_test_fail_allocation(long nth);
+void sc_test_fail_allocations_from(long nth);
 long sc_test_allocation_count(void);
 
 /* Grow *array to hold at least `needed` elements of `elem` bytes, growing by

@@ -45,28 +45,27 @@ static int split_quoted(const char *line, size_t len, size_t *pos, sc_text *out,
     return 0;
 }
 
-int sc_csv_split(const char *line, size_t len, sc_text fields[SC_N_COLUMNS],
-                 char *scratch, sc_problem *problem)
+int sc_csv_split_any(const char *line, size_t len, sc_text *fields, size_t max_fields,
+                     size_t *count_out, char *scratch, sc_problem *problem)
 {
-    size_t pos = 0;
-    int count = 0;
+    size_t pos = 0, count = 0;
     for (;;) {
         sc_text field;
         if (pos < len && line[pos] == '"') {
-            if (split_quoted(line, len, &pos, &field, &scratch, count + 1, problem) != 0)
+            if (split_quoted(line, len, &pos, &field, &scratch, (int)count + 1, problem) != 0)
                 return -1;
         } else {
             const char *comma = memchr(line + pos, ',', len - pos);
             size_t end = comma ? (size_t)(comma - line) : len;
             if (memchr(line + pos, '"', end - pos))
-                return structure_error(problem, count + 1,
+                return structure_error(problem, (int)count + 1,
                                        "a quote inside an unquoted field; "
                                        "quote the whole field and double the quote");
             field.p = line + pos;
             field.len = end - pos;
             pos = end;
         }
-        if (count < SC_N_COLUMNS)
+        if (count < max_fields)
             fields[count] = field;
         count++;
         if (pos >= len)
@@ -74,16 +73,26 @@ int sc_csv_split(const char *line, size_t len, sc_text fields[SC_N_COLUMNS],
         pos++; /* the comma */
         if (pos == len) {
             /* a trailing comma opens one more, empty, field */
-            if (count < SC_N_COLUMNS)
+            if (count < max_fields)
                 fields[count] = (sc_text){line + len, 0};
             count++;
             break;
         }
     }
+    *count_out = count;
+    return 0;
+}
+
+int sc_csv_split(const char *line, size_t len, sc_text fields[SC_N_COLUMNS], char *scratch,
+                 sc_problem *problem)
+{
+    size_t count;
+    if (sc_csv_split_any(line, len, fields, SC_N_COLUMNS, &count, scratch, problem) != 0)
+        return -1;
     if (count != SC_N_COLUMNS) {
-        problem->column = count < SC_N_COLUMNS ? count + 1 : SC_N_COLUMNS + 1;
+        problem->column = count < SC_N_COLUMNS ? (int)count + 1 : SC_N_COLUMNS + 1;
         sc_str_printf(&problem->message,
-                      "expected 5 columns (uscc,source,field,period,value), found %d", count);
+                      "expected 5 columns (uscc,source,field,period,value), found %zu", count);
         return -1;
     }
     return 0;

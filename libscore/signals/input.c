@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "input.h"
 
@@ -210,4 +211,58 @@ void sc_input_close(sc_input *in)
         sc_free(in->raw);
     }
     memset(in, 0, sizeof *in);
+}
+
+/* The ISIZE field of the last gzip member: its uncompressed size mod 2^32. */
+static uint64_t last_member_size(const sc_input *in)
+{
+    unsigned char tail[4];
+    if (in->raw_total < 18)
+        return 0;
+    if (in->memory) {
+        memcpy(tail, in->memory + in->memory_size - 4, 4);
+    } else if (pread(fileno(in->file), tail, 4, (off_t)(in->raw_total - 4)) != 4) {
+        return 0;
+    }
+    return (uint64_t)tail[0] | (uint64_t)tail[1] << 8 | (uint64_t)tail[2] << 16 |
+           (uint64_t)tail[3] << 24;
+}
+
+uint64_t sc_input_size_hint(const sc_input *in)
+{
+    if (!in->gzip)
+        return in->raw_total;
+    /* the trailer of a damaged or cut file is any four bytes: keep the
+     * guess within what CSV text compresses to (rarely beyond 10:1) */
+    uint64_t isize = last_member_size(in), floor = in->raw_total * 3, ceiling = in->raw_total * 20;
+    return isize < floor ? floor : isize > ceiling ? ceiling : isize;
+}
+
+int sc_read_whole_file(const char *path, char **data, size_t *len)
+{
+    sc_input in;
+    int rc = sc_input_open_file(&in, path);
+    if (rc != SCORE_OK)
+        return rc;
+    size_t cap = 1 << 16, used = 0;
+    char *buf = sc_malloc(cap);
+    for (size_t got = 1; buf && rc == SCORE_OK && got > 0; used += got) {
+        if (cap - used < 2 &&
+            sc_grow((void **)&buf, &cap, cap + 1, 1) != SCORE_OK) {
+            rc = sc_error(SCORE_ENOMEM, "%s: out of memory reading the file", path);
+            break;
+        }
+        rc = sc_input_read(&in, (unsigned char *)buf + used, cap - used - 1, &got);
+    }
+    sc_input_close(&in);
+    if (!buf)
+        rc = sc_error(SCORE_ENOMEM, "%s: out of memory reading the file", path);
+    if (rc != SCORE_OK) {
+        sc_free(buf);
+        return rc;
+    }
+    buf[used] = '\0';
+    *data = buf;
+    *len = used;
+    return SCORE_OK;
 }

@@ -31,5 +31,9 @@ int sc_input_open_memory(sc_input *in, const char *name, const void *data, size_
  * with score_last_error() naming the input. */
 int sc_input_read(sc_input *in, unsigned char *dst, size_t cap, size_t *got);
 void sc_input_close(sc_input *in);
+/* About how many bytes of content the input holds: the file's size, or for
+ * gzip the trailer's size of the last member, kept within 3 to 20 times the
+ * compressed size. 0 when unknown. */
+uint64_t sc_input_size_hint(const sc_input *in);
 
 #endif

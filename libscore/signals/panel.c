@@ -153,23 +153,6 @@ static void obs_hash_insert(uint32_t *table, size_t cap, uint64_t key, size_t in
     table[slot] = (uint32_t)((h & 0xF) << OBS_INDEX_BITS) | (uint32_t)(index + 1);
 }
 
-static size_t obs_find(const score_panel *p, uint64_t key)
-{
-    uint64_t h = obs_hash_of(key);
-    size_t mask = p->obs_hash_cap - 1;
-    size_t slot = (size_t)(h >> 32) & mask;
-    uint32_t fingerprint = (uint32_t)(h & 0xF);
-    for (uint32_t v; (v = p->obs_hash[slot]) != 0; slot = (slot + 1) & mask) {
-        if ((v >> OBS_INDEX_BITS) != fingerprint)
-            continue;
-        size_t i = (v & OBS_INDEX_MASK) - 1;
-        const sc_obs *o = &p->obs[i];
-        if (obs_key(o->ent, o->field, o->period) == key)
-            return i;
-    }
-    return NO_ENT;
-}
-
 static size_t table_size_for(size_t n)
 {
     size_t cap = 1024;
@@ -261,67 +244,132 @@ void sc_panel_rollback(score_panel *p, const sc_savepoint *save)
     sc_panel_commit(p, NULL);
 }
 
-/* Room for one more enterprise and one more observation, so that the put
- * that follows cannot fail half way. */
-static int reserve_one(score_panel *p)
+/* Room for one more enterprise, so that interning cannot fail half way. */
+static int reserve_ent(score_panel *p)
 {
-    if (p->n_obs >= SC_MAX_OBS)
-        return sc_error(SCORE_ELIMIT, "the panel holds its limit of %zu observations",
-                        SC_MAX_OBS);
     if (p->n_ent >= SC_MAX_ENT)
         return sc_error(SCORE_ELIMIT, "the panel holds its limit of %zu enterprises", SC_MAX_ENT);
-    if (sc_grow((void **)&p->obs, &p->cap_obs, p->n_obs + 1, sizeof *p->obs) != SCORE_OK ||
-        sc_grow((void **)&p->codes, &p->cap_ent, p->n_ent + 1, sizeof *p->codes) != SCORE_OK ||
-        obs_hash_reserve(p, p->n_obs + 1) != SCORE_OK || ent_hash_reserve(p, p->n_ent + 1) != SCORE_OK ||
+    if (sc_grow((void **)&p->codes, &p->cap_ent, p->n_ent + 1, sizeof *p->codes) != SCORE_OK ||
+        ent_hash_reserve(p, p->n_ent + 1) != SCORE_OK)
+        return sc_error(SCORE_ENOMEM, "out of memory adding enterprise %zu to the panel", p->n_ent + 1);
+    return SCORE_OK;
+}
+
+/* Room for `more` observations, `replacing` of them replacements that the
+ * undo log must hold; SCORE_ENOMEM without a message. */
+static int grow_for(score_panel *p, size_t more, size_t replacing)
+{
+    size_t want = p->n_obs + more;
+    if (sc_grow((void **)&p->obs, &p->cap_obs, want, sizeof *p->obs) != SCORE_OK ||
+        obs_hash_reserve(p, want) != SCORE_OK ||
         (p->recording &&
-         sc_grow((void **)&p->undo, &p->cap_undo, p->n_undo + 1, sizeof *p->undo) != SCORE_OK))
+         sc_grow((void **)&p->undo, &p->cap_undo, p->n_undo + replacing, sizeof *p->undo) != SCORE_OK))
+        return SCORE_ENOMEM;
+    return SCORE_OK;
+}
+
+int sc_panel_reserve(score_panel *p, size_t more)
+{
+    if (more > SC_MAX_OBS - p->n_obs)
+        return sc_error(SCORE_ELIMIT, "the panel holds its limit of %zu observations", SC_MAX_OBS);
+    if (grow_for(p, more, more) != SCORE_OK)
         return sc_error(SCORE_ENOMEM, "out of memory adding to the panel (%zu observations)",
                         p->n_obs);
     return SCORE_OK;
 }
 
-static size_t intern(score_panel *p, const char *uscc)
+void sc_panel_expect(score_panel *p, size_t observations)
 {
-    if (p->last_ent != NO_ENT && memcmp(p->codes[p->last_ent], uscc, 18) == 0)
-        return p->last_ent;
-    size_t ent = ent_find(p, uscc);
-    if (ent == NO_ENT) {
-        ent = p->n_ent++;
-        memcpy(p->codes[ent], uscc, 18);
-        ent_hash_insert(p->ent_hash, p->ent_hash_cap, uscc, ent);
+    if (observations > SC_MAX_OBS - p->n_obs)
+        observations = SC_MAX_OBS - p->n_obs;
+    /* only a hint: without the memory, the tables grow as the data comes */
+    (void)grow_for(p, observations, 0);
+}
+
+int sc_panel_intern(score_panel *p, const char *uscc, uint32_t *ent)
+{
+    if (p->last_ent != NO_ENT && memcmp(p->codes[p->last_ent], uscc, 18) == 0) {
+        *ent = (uint32_t)p->last_ent;
+        return SCORE_OK;
+    }
+    size_t e = ent_find(p, uscc);
+    if (e == NO_ENT) {
+        int rc = reserve_ent(p);
+        if (rc != SCORE_OK)
+            return rc;
+        e = p->n_ent++;
+        memcpy(p->codes[e], uscc, 18);
+        ent_hash_insert(p->ent_hash, p->ent_hash_cap, uscc, e);
         atomic_store_explicit(&p->sorted, 0, memory_order_relaxed);
     }
-    p->last_ent = ent;
-    return ent;
+    p->last_ent = e;
+    *ent = (uint32_t)e;
+    return SCORE_OK;
+}
+
+static void store_one(score_panel *p, sc_pending *o, uint64_t key, uint64_t h)
+{
+    size_t mask = p->obs_hash_cap - 1;
+    size_t slot = (size_t)(h >> 32) & mask;
+    uint32_t fingerprint = (uint32_t)(h & 0xF);
+    for (uint32_t v; (v = p->obs_hash[slot]) != 0; slot = (slot + 1) & mask) {
+        if ((v >> OBS_INDEX_BITS) != fingerprint)
+            continue;
+        size_t i = (v & OBS_INDEX_MASK) - 1;
+        const sc_obs *old = &p->obs[i];
+        if (obs_key(old->ent, old->field, old->period) != key)
+            continue;
+        if (p->recording && i < p->undo_limit)
+            p->undo[p->n_undo++] = (sc_undo){(uint32_t)i, p->obs[i].value};
+        p->obs[i].value = o->value;
+        o->replaced = 1;
+        return;
+    }
+    size_t i = p->n_obs++;
+    p->obs[i] = (sc_obs){o->ent, o->period, o->field, 0, o->value};
+    p->obs_hash[slot] = (fingerprint << OBS_INDEX_BITS) | (uint32_t)(i + 1);
+    if (o->period) {
+        if (!p->min_period || o->period < p->min_period)
+            p->min_period = o->period;
+        if (o->period > p->max_period)
+            p->max_period = o->period;
+    }
+    o->replaced = 0;
+}
+
+/* Hashing a whole batch first and prefetching its slots lets the cache
+ * misses of the table overlap instead of coming one after another. */
+void sc_panel_store(score_panel *p, sc_pending *batch, size_t n)
+{
+    uint64_t keys[SC_BATCH], hashes[SC_BATCH];
+    for (size_t start = 0; start < n; start += SC_BATCH) {
+        size_t m = n - start < SC_BATCH ? n - start : SC_BATCH;
+        sc_pending *b = batch + start;
+        for (size_t i = 0; i < m; i++) {
+            keys[i] = obs_key(b[i].ent, b[i].field, b[i].period);
+            hashes[i] = obs_hash_of(keys[i]);
+            __builtin_prefetch(&p->obs_hash[(size_t)(hashes[i] >> 32) & (p->obs_hash_cap - 1)]);
+        }
+        for (size_t i = 0; i < m; i++)
+            store_one(p, &b[i], keys[i], hashes[i]);
+    }
+    if (n)
+        atomic_store_explicit(&p->sorted, 0, memory_order_relaxed);
 }
 
 int sc_panel_put(score_panel *p, const char *uscc, int field, uint16_t period, double value,
                  int *replaced)
 {
-    int rc = reserve_one(p);
+    /* everything that can fail comes before the first change */
+    int rc = sc_panel_reserve(p, 1);
+    if (rc == SCORE_OK)
+        rc = reserve_ent(p);
     if (rc != SCORE_OK)
         return rc;
-    size_t ent = intern(p, uscc);
-    uint64_t key = obs_key(ent, (unsigned)field, period);
-    size_t found = obs_find(p, key);
-    if (found != NO_ENT) {
-        if (p->recording && found < p->undo_limit)
-            p->undo[p->n_undo++] = (sc_undo){(uint32_t)found, p->obs[found].value};
-        p->obs[found].value = value;
-        *replaced = 1;
-        return SCORE_OK;
-    }
-    size_t i = p->n_obs++;
-    p->obs[i] = (sc_obs){(uint32_t)ent, period, (uint8_t)field, 0, value};
-    obs_hash_insert(p->obs_hash, p->obs_hash_cap, key, i);
-    if (period) {
-        if (!p->min_period || period < p->min_period)
-            p->min_period = period;
-        if (period > p->max_period)
-            p->max_period = period;
-    }
-    atomic_store_explicit(&p->sorted, 0, memory_order_relaxed);
-    *replaced = 0;
+    sc_pending o = {0, period, (uint8_t)field, 0, value, 0};
+    sc_panel_intern(p, uscc, &o.ent);
+    sc_panel_store(p, &o, 1);
+    *replaced = o.replaced;
     return SCORE_OK;
 }
 

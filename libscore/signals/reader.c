@@ -7,6 +7,9 @@
 #define MAX_LINE (64 * 1024)
 #define BUFFER_SIZE (1024 * 1024)
 #define SMALL_BUFFER_SIZE (2 * MAX_LINE + 2) /* for small plain inputs */
+/* Lines of standard v1 files run 35 to 60 bytes; a low guess reserves a
+ * little more room than needed rather than growing the tables twice. */
+#define BYTES_PER_LINE_HINT 36
 #define PROGRESS_STEP (4 * 1024 * 1024)
 
 static const char header_text[] = "uscc,source,field,period,value";
@@ -28,6 +31,9 @@ typedef struct reader {
     int header_seen;
     int discarding;             /* inside a line longer than MAX_LINE */
     uint64_t next_progress;
+    sc_pending batch[SC_BATCH];  /* validated lines waiting to be stored */
+    size_t n_batch;
+    sc_problem duplicate;        /* the message of a replacing line */
 } reader;
 
 void score_read_options_init(score_read_options *options)
@@ -53,13 +59,13 @@ static int copy_options(const score_read_options *given, score_read_options *out
 
 /* ---- diagnostics ----------------------------------------------------- */
 
-static void format_problem(reader *r, sc_str *out)
+static void format_problem(const reader *r, uint64_t line, const sc_problem *problem, sc_str *out)
 {
-    int col = r->problem.column;
+    int col = problem->column;
     sc_str_clear(out);
     sc_str_printf(out, "%s:", r->name);
-    if (r->line)
-        sc_str_printf(out, "%llu:", (unsigned long long)r->line);
+    if (line)
+        sc_str_printf(out, "%llu:", (unsigned long long)line);
     if (col >= 1 && col <= SC_N_COLUMNS)
         sc_str_printf(out, "%d: %s: ", col, sc_column_names[col - 1]);
     else if (col > SC_N_COLUMNS)
@@ -68,33 +74,79 @@ static void format_problem(reader *r, sc_str *out)
         sc_str_puts(out, "1: ");
     else
         sc_str_puts(out, " ");
-    sc_str_append(out, r->problem.message.data ? r->problem.message.data : "",
-                  r->problem.message.len);
+    sc_str_append(out, problem->message.data ? problem->message.data : "", problem->message.len);
 }
 
-/* Report the problem now in r->problem. In strict mode it fails the input
+/* Report a problem of line `line`. In strict mode it fails the input
  * (SCORE_EREJECTED); otherwise it goes to the callback and reading goes on. */
-static int report(reader *r, int severity)
+static int emit(reader *r, uint64_t line, const sc_problem *problem, int severity)
 {
-    format_problem(r, &r->text);
-    if (sc_str_status(&r->text) != SCORE_OK || sc_str_status(&r->problem.message) != SCORE_OK)
+    format_problem(r, line, problem, &r->text);
+    if (sc_str_status(&r->text) != SCORE_OK || sc_str_status(&problem->message) != SCORE_OK)
         return sc_error(SCORE_ENOMEM, "%s: out of memory formatting a message", r->name);
     if (r->options.strict)
         return sc_error(SCORE_EREJECTED, "%s (strict mode)", r->text.data);
     if (r->options.diagnostic) {
-        int col = r->problem.column;
+        int col = problem->column;
         score_diagnostic d = {
             .severity = severity,
             .file = r->name,
-            .line = r->line,
+            .line = line,
             .column = col == WHOLE_LINE ? 1 : col,
             .column_name = col >= 1 && col <= SC_N_COLUMNS ? sc_column_names[col - 1] : "",
-            .message = r->problem.message.data,
+            .message = problem->message.data,
             .text = r->text.data,
         };
         r->options.diagnostic(r->options.diagnostic_user, &d);
     }
     return SCORE_OK;
+}
+
+static void period_text(const sc_pending *o, char out[8])
+{
+    int month = SC_MONTH_OF_PERIOD(o->period);
+    if (sc_fields[o->field].period == PERIOD_YEAR)
+        snprintf(out, 8, "%04d", SC_MONTH_YEAR(month) % 10000);
+    else
+        sc_month_format(month, out);
+}
+
+/* Store the lines read so far and report those that replaced an earlier
+ * observation, in the order of their lines. */
+static int flush(reader *r)
+{
+    if (!r->n_batch)
+        return SCORE_OK;
+    int rc = sc_panel_reserve(r->panel, r->n_batch);
+    if (rc != SCORE_OK)
+        return sc_error_prefix(rc, r->name);
+    sc_panel_store(r->panel, r->batch, r->n_batch);
+    size_t n = r->n_batch;
+    r->n_batch = 0;
+    for (size_t i = 0; i < n; i++) {
+        const sc_pending *o = &r->batch[i];
+        if (!o->replaced)
+            continue;
+        r->counts.replaced++;
+        char period[8] = "";
+        if (o->period)
+            period_text(o, period);
+        sc_str_clear(&r->duplicate.message);
+        r->duplicate.column = 0;
+        sc_str_printf(&r->duplicate.message, "replaces an earlier observation of %s:%s%s%s",
+                      sc_fields[o->field].source_name, sc_fields[o->field].field_name,
+                      *period ? " " : "", period);
+        if ((rc = emit(r, o->line, &r->duplicate, SCORE_DIAG_WARNING)) != SCORE_OK)
+            return rc;
+    }
+    return SCORE_OK;
+}
+
+/* Report the problem of the current line, after the lines before it. */
+static int report(reader *r, int severity)
+{
+    int rc = flush(r);
+    return rc != SCORE_OK ? rc : emit(r, r->line, &r->problem, severity);
 }
 
 static void new_problem(reader *r)
@@ -157,19 +209,15 @@ static int check_observation(reader *r, const sc_text f[SC_N_COLUMNS])
         return sc_error(rc, "%s: out of memory reading a number", r->name);
     if (rc != 0)
         goto rejected;
-    int replaced;
-    rc = sc_panel_put(r->panel, f[COL_USCC].p, field, period, value, &replaced);
-    if (rc != SCORE_OK)
+    sc_pending *o = &r->batch[r->n_batch];
+    if ((rc = sc_panel_intern(r->panel, f[COL_USCC].p, &o->ent)) != SCORE_OK)
         return sc_error_prefix(rc, r->name);
+    o->field = (uint8_t)field;
+    o->period = period;
+    o->value = value;
+    o->line = r->line;
     r->counts.accepted++;
-    if (!replaced)
-        return SCORE_OK;
-    r->counts.replaced++;
-    sc_str_printf(&r->problem.message, "replaces an earlier observation of %s:%s %.*s",
-                  sc_fields[field].source_name, sc_fields[field].field_name,
-                  (int)f[COL_PERIOD].len, f[COL_PERIOD].p);
-    r->problem.column = 0;
-    return report(r, SCORE_DIAG_WARNING);
+    return ++r->n_batch == SC_BATCH ? flush(r) : SCORE_OK;
 rejected:
     r->counts.rejected++;
     return report(r, SCORE_DIAG_ERROR);
@@ -289,7 +337,8 @@ static int read_stream(reader *r, sc_input *in, char *buf, size_t buffer_size)
     }
     if (!r->header_seen)
         return sc_error(SCORE_EFORMAT, "%s: empty; expected the header %s", r->name, header_text);
-    return progress(r, in, 1);
+    int rc = flush(r);
+    return rc != SCORE_OK ? rc : progress(r, in, 1);
 }
 
 static void add_counts(score_read_counts *to, const score_read_counts *from)
@@ -320,6 +369,7 @@ static int read_input(score_panel *panel, sc_input *in, const char *name,
     if (!buf || !r.scratch)
         rc = sc_error(SCORE_ENOMEM, "%s: out of memory", name);
     else if ((rc = sc_panel_begin(panel, &save)) == SCORE_OK) {
+        sc_panel_expect(panel, (size_t)(sc_input_size_hint(in) / BYTES_PER_LINE_HINT));
         rc = read_stream(&r, in, buf, buffer_size);
         if (rc == SCORE_OK)
             sc_panel_commit(panel, &save);
@@ -329,6 +379,7 @@ static int read_input(score_panel *panel, sc_input *in, const char *name,
     sc_free(buf);
     sc_free(r.scratch);
     sc_str_free(&r.problem.message);
+    sc_str_free(&r.duplicate.message);
     sc_str_free(&r.text);
     if (rc == SCORE_OK && counts)
         add_counts(counts, &r.counts);
@@ -425,7 +476,7 @@ int score_panel_add(score_panel *panel, const char *uscc, const char *source, co
     if (rc == SCORE_ENOMEM) {
         rc = sc_error(rc, "%s: out of memory", fn);
     } else if (rc != 0) {
-        format_problem(&r, &r.text);
+        format_problem(&r, 0, &r.problem, &r.text);
         rc = sc_str_status(&r.text) == SCORE_OK ? sc_error(SCORE_EREJECTED, "%s", r.text.data)
                                                 : sc_error(SCORE_ENOMEM, "%s: out of memory", fn);
     } else if (id >= 0) {

@@ -64,6 +64,28 @@ int sc_field_lookup(const char *source, size_t source_len,
                     const char *field, size_t field_len);
 int sc_source_lookup(const char *source, size_t len);
 
+/* ---- CSV (RFC 4180 without line breaks in quoted fields) ---------------- */
+
+typedef struct sc_text { const char *p; size_t len; } sc_text;
+
+/* Why a line failed: the 1-based column (0: the whole line) and a message. */
+typedef struct sc_problem {
+    int column;
+    sc_str message;
+} sc_problem;
+
+/* Split one line (without its line end) into fields: fills up to
+ * max_fields and counts them all into *count. Quoted fields are unescaped
+ * into `scratch`, which must hold `len` bytes. 0, or -1 with the problem
+ * (an unclosed quote, text after a closing quote, a quote in an unquoted
+ * field) described. */
+int sc_csv_split_any(const char *line, size_t len, sc_text *fields, size_t max_fields,
+                     size_t *count, char *scratch, sc_problem *problem);
+
+/* The whole content of a file, plain or gzip (with the same checks as the
+ * signals reader), NUL-terminated; the caller frees *data with sc_free. */
+int sc_read_whole_file(const char *path, char **data, size_t *len);
+
 /* ---- codes and values ------------------------------------------------ */
 
 int sc_uscc_check_char(const char *code17);   /* the expected 18th char, or 0 */

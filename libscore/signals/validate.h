@@ -8,14 +8,6 @@
 enum { COL_USCC, COL_SOURCE, COL_FIELD, COL_PERIOD, COL_VALUE };
 extern const char *const sc_column_names[SC_N_COLUMNS];
 
-typedef struct sc_text { const char *p; size_t len; } sc_text;
-
-/* Why a line failed: the 1-based column (0: the whole line) and a message. */
-typedef struct sc_problem {
-    int column;
-    sc_str message;
-} sc_problem;
-
 int sc_uscc_value(unsigned char c);
 
 /* 0 when the USCC is well formed, else -1 with the problem described. */
@@ -28,8 +20,7 @@ int sc_check_field(sc_text source, sc_text field, sc_problem *problem);
 int sc_check_period(int field, sc_text period, uint16_t *stored, sc_problem *problem);
 int sc_check_value(int field, sc_text value, double *stored, sc_problem *problem);
 
-/* The CSV structure of one line (without its line end). Fills up to
- * SC_N_COLUMNS fields; quoted fields are unescaped into `scratch`, which must
+/* The CSV structure of one standard v1 line: exactly five columns; quoted fields are unescaped into `scratch`, which must
  * hold `len` bytes. Returns 0, or -1 with the problem described. */
 int sc_csv_split(const char *line, size_t len, sc_text fields[SC_N_COLUMNS],
                  char *scratch, sc_problem *problem);

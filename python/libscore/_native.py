@@ -63,19 +63,17 @@ def _raise_on_error(result, func, args):
     return result
 
 
-def declare(name, restype, argtypes):
-    """Declare one library function. Functions returning a status (int) raise
-    ScoreError on failure."""
+def declare(name, restype, argtypes, status=None):
+    """Declare one library function. Functions returning a status (an int,
+    unless status=False says the int is a value) raise ScoreError on failure."""
     func = getattr(lib, name)
     func.argtypes = argtypes
     func.restype = restype
-    if restype is ctypes.c_int and name not in _NOT_STATUS:
+    if status is None:
+        status = restype is ctypes.c_int
+    if status:
         func.errcheck = _raise_on_error
     return func
-
-
-# int-returning functions that do not return a status code
-_NOT_STATUS = {"score_version", "score_uscc_valid"}
 
 
 def check(code, what=""):

@@ -65,7 +65,7 @@ _enterprise = declare("score_panel_enterprise", ctypes.c_int,
 _series = declare("score_panel_series", ctypes.c_int,
                   [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
                    ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, c_size_p])
-declare("score_uscc_valid", ctypes.c_int, [ctypes.c_char_p])
+declare("score_uscc_valid", ctypes.c_int, [ctypes.c_char_p], status=False)
 declare("score_version_string", ctypes.c_char_p, [])
 
 ADD_STATUS = {0: "accepted", 1: "replaced", 2: "skipped"}
@@ -81,6 +81,7 @@ class Panel:
     A panel owns library memory: use it in a `with` block or call close()."""
 
     def __init__(self):
+        self._handle = None
         handle = ctypes.c_void_p()
         _new(ctypes.byref(handle))
         self._handle = handle

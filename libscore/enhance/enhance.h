@@ -1,0 +1,107 @@
+/*
+ * enhance: what a loan application is worth to the bank, with and without
+ * its credit enhancements (guarantee, risk-compensation fund, pledges, order
+ * and receivable financing): the limit, the Basel IRB capital and the
+ * risk-adjusted minimum rate. Stands on core only; the PD arrives in the
+ * request (later modules feed it from a model). docs/enhancement.md gives
+ * the rules for a reader who does not read C.
+ */
+#ifndef SCORE_ENHANCE_H
+#define SCORE_ENHANCE_H
+
+#include <stdint.h>
+
+#include "../core/core.h"
+#include "../core/json.h"
+
+/* ---- the standard normal distribution ---------------------------------- */
+
+/* N(x), the standard normal distribution function. Relative error within a
+ * few 1e-16 for |x| <= 5, growing to ~1e-14 near x = -37 (where N(x) is
+ * ~1e-300); 0 and 1 beyond the range of a double. NaN gives NaN. */
+double sc_enhance_normal_cdf(double x);
+
+/* G(p), the inverse of N: the x with N(x) = p, for 0 < p < 1, accurate to
+ * ~1e-15 relative. G(0) = -infinity, G(1) = +infinity, NaN outside 0..1. */
+double sc_enhance_normal_quantile(double p);
+
+/* ---- the grades of the master scale ------------------------------------ */
+
+#define SC_ENHANCE_GRADES 10 /* AAA AA A BBB BB B CCC CC C D */
+
+extern const char *const sc_enhance_grade_names[SC_ENHANCE_GRADES];
+
+/* ---- configuration (immutable once made) -------------------------------- */
+
+/* The lowest PD floor a configuration may set, 0.01%. Below a PD of about
+ * 0.0003% the maturity adjustment's denominator 1 - 1.5 b passes through
+ * zero and the formula means nothing; no regulator's floor is below 0.03%. */
+#define SC_ENHANCE_PD_FLOOR_MIN 0.0001
+
+enum { SC_FIRM_SIZE_EUR, SC_FIRM_SIZE_CNY };
+
+struct score_enhance_config {
+    double funding_rate;      /* the bank's cost of funds, a year */
+    double operating_cost;    /* a year, as a share of the loan */
+    double hurdle_rate;       /* required return on capital, a year */
+    double eur_rate;          /* yuan per euro */
+    double pd_floor;          /* PDs below are raised to it (capital and price) */
+    double lgd;               /* LGD when a request gives none */
+    double scaling_factor;    /* multiplies K (Basel II: 1.06; Basel III: 1) */
+    double maturity_min;      /* M = tenor clamped to these, years */
+    double maturity_max;
+    int firm_size_enabled;    /* the SME firm-size adjustment of R */
+    int firm_size_currency;   /* SC_FIRM_SIZE_EUR or SC_FIRM_SIZE_CNY */
+    double firm_size_floor;   /* S is clamped to floor..ceiling, millions of */
+    double firm_size_ceiling; /*   the currency above */
+    double advance_invention; /* shares of appraised / verified amounts lent */
+    double advance_utility;
+    double advance_trademark;
+    double advance_orders;
+    double advance_receivables;
+    double grade_bounds[SC_ENHANCE_GRADES - 1]; /* upper PD bounds, inclusive, AAA..C */
+    double sales_shares[SC_ENHANCE_GRADES];     /* share of annual sales lent unsecured */
+};
+
+/* The defaults (docs/enhancement.md gives each one's source). */
+void sc_enhance_config_defaults(score_enhance_config *config);
+
+/* `config`, or the defaults written to *storage when `config` is NULL. */
+const score_enhance_config *sc_enhance_config_or_defaults(const score_enhance_config *config,
+                                                          score_enhance_config *storage);
+
+/* An optional JSON boolean `key` of `obj` into *out (1 or 0; an absent key
+ * keeps *out); SCORE_EFORMAT naming where.key when it is not a boolean. */
+int sc_enhance_json_flag(const json_t *obj, const char *key, const char *where, int *out);
+
+/* ---- the arithmetic ---------------------------------------------------- */
+
+/* The grade index (0 = AAA .. 9 = D) of a PD: the first grade whose upper
+ * bound is at or above it. */
+int sc_enhance_grade(const score_enhance_config *config, double pd);
+
+/* The IRB corporate capital requirement K per unit of exposure (before the
+ * scaling factor) for a PD (already floored, so at least
+ * SC_ENHANCE_PD_FLOOR_MIN, or 0), an LGD, a maturity M (already clamped) and
+ * the correlation R. 0 for PD 0 or 1. */
+double sc_enhance_irb_k(double pd, double lgd, double maturity, double correlation);
+
+/* The asset correlation R of the corporate formula; `firm_size` is the
+ * firm-size fraction (S - floor) / (ceiling - floor) in 0..1, or a negative
+ * number for no adjustment (a large firm, or sales unknown). */
+double sc_enhance_correlation(double pd, double firm_size);
+
+/* The firm-size fraction of annual sales in fen under the configuration, or
+ * -1 when no adjustment applies (disabled, or sales unknown: negative).
+ * `s_out` receives S, clamped, in millions of the configured currency (0
+ * when no adjustment applies). */
+double sc_enhance_firm_size(const score_enhance_config *config, int64_t annual_sales,
+                            double *s_out);
+
+/* Check a request struct as the API receives it; messages name the JSON key
+ * (request.guarantee.share, ...) after `where`. need_pd: a missing PD is an
+ * error (compute) or fine (parse: a model may supply it). */
+int sc_enhance_request_check(const score_enhance_request *request, const char *where,
+                             int need_pd);
+
+#endif

@@ -1,0 +1,127 @@
+/* Helpers shared by the pool tests (test_pool_*.c): temporary ledger
+ * directories, valid USCCs, events, and the money identity. */
+#ifndef SCORE_POOL_TEST_H
+#define SCORE_POOL_TEST_H
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "score.h"
+
+/* A fresh directory under the build tree (removed by rm_tree). */
+static inline char *temp_dir(const char *tag)
+{
+    char *path = malloc(4096);
+    snprintf(path, 4096, "%s/pooltest-%s-XXXXXX", TEST_BINARY_DIR, tag);
+    cr_assert_not_null(mkdtemp(path), "mkdtemp %s", path);
+    return path;
+}
+
+static inline void rm_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d) {
+        for (struct dirent *e; (e = readdir(d));) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            char child[4400];
+            if (snprintf(child, sizeof child, "%s/%s", path, e->d_name) >= (int)sizeof child)
+                continue;
+            struct stat st;
+            if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
+                rm_tree(child);
+            else
+                unlink(child);
+        }
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+/* The i-th of a family of valid USCCs (GB 32100-2015 check character);
+ * ascending i gives ascending codes. */
+static inline void make_uscc(int i, char out[19])
+{
+    static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+    char body[32];
+    snprintf(body, sizeof body, "91330100%09d", i % 1000000000);
+    memcpy(out, body, 17);
+    int sum = 0;
+    for (int k = 0; k < 17; k++)
+        sum += (int)(strchr(alphabet, out[k]) - alphabet) * weights[k];
+    out[17] = alphabet[(31 - sum % 31) % 31];
+    out[18] = '\0';
+}
+
+static inline score_pool_event pool_event(int type, const char *uscc, int64_t fen, double pd,
+                                          const char *id)
+{
+    score_pool_event e = {sizeof e, type, uscc, fen, pd, 0, id};
+    return e;
+}
+
+static inline score_pool_state pool_state(score_pool *pool)
+{
+    score_pool_state s = {.size = sizeof s};
+    cr_assert_eq(score_pool_get_state(pool, &s), SCORE_OK, "%s", score_last_error());
+    return s;
+}
+
+/* The money identity, and the members' balances adding up to the totals. */
+static inline void assert_conserved(score_pool *pool, const char *when)
+{
+    score_pool_state s = pool_state(pool);
+    int64_t losses = 0;
+    for (int p = 0; p < SCORE_POOL_N_PARTIES; p++)
+        losses += s.losses[p];
+    int64_t in = s.injected + s.deposited + s.lent;
+    int64_t held = s.loans_outstanding + s.deposits + s.fund_balance + losses + s.repaid +
+                   s.refunded + s.compensation + s.recoveries_paid;
+    cr_assert_eq(in, held, "%s: %lld in, %lld accounted for", when, (long long)in,
+                 (long long)held);
+    cr_assert_eq(losses, s.defaulted_unrecovered, "%s: losses vs unrecovered", when);
+    int64_t deposits = 0, loans = 0, borne = 0, unrecovered = 0;
+    uint64_t active = 0;
+    for (size_t i = 0; i < s.member_records; i++) {
+        score_pool_member_info m = {.size = sizeof m};
+        cr_assert_eq(score_pool_member_at(pool, i, &m), SCORE_OK);
+        cr_assert(m.deposit >= 0 && m.loans_outstanding >= 0 && m.loss_borne >= 0, "%s", when);
+        deposits += m.deposit;
+        loans += m.loans_outstanding;
+        borne += m.loss_borne;
+        unrecovered += m.defaulted_unrecovered;
+        active += (uint64_t)m.active;
+    }
+    cr_assert_eq(deposits, s.deposits, "%s: deposits", when);
+    cr_assert_eq(loans, s.loans_outstanding, "%s: loans", when);
+    cr_assert_eq(borne, s.losses[SCORE_POOL_PARTY_MEMBERS], "%s: members' losses", when);
+    cr_assert_eq(unrecovered, s.defaulted_unrecovered, "%s: unrecovered", when);
+    cr_assert_eq(active, s.members, "%s: members", when);
+    cr_assert(s.fund_balance >= 0, "%s: fund", when);
+}
+
+/* Whether two states agree on everything but the journal's length and torn tail. */
+static inline int same_state(const score_pool_state *a, const score_pool_state *b)
+{
+    score_pool_state x = *a, y = *b;
+    x.journal_bytes = y.journal_bytes = 0;
+    x.torn_bytes = y.torn_bytes = 0;
+    return memcmp(&x, &y, sizeof x) == 0;
+}
+
+static inline score_pool *open_pool(const char *dir)
+{
+    score_pool *pool = NULL;
+    cr_assert_eq(score_pool_open(dir, NULL, &pool), SCORE_OK, "%s", score_last_error());
+    return pool;
+}
+
+#define YUAN(y) ((int64_t)(y) * 100)
+
+#endif
