@@ -27,7 +27,7 @@ static void add(const char *uscc, const char *source, const char *field, const c
 static void addm(const char *uscc, const char *source, const char *field, int year, int month,
                  double value)
 {
-    char period[16], v[32];
+    char period[24], v[32];
     snprintf(period, sizeof period, "%04d-%02d", year, month);
     snprintf(v, sizeof v, "%.10g", value);
     add(uscc, source, field, period, v);
