@@ -1072,9 +1072,9 @@ typedef struct score_monitor_stats {
     size_t carried;       /* enterprises whose state the last update kept */
 } score_monitor_stats;
 
-/* score_monitor_stats: fill *out. Fails: SCORE_EINVAL (NULL, size not set).
+/* score_monitor_stats_get: fill *out. Fails: SCORE_EINVAL (NULL, size not set).
  * Reads the monitor. */
-SCORE_API int score_monitor_stats(const score_monitor *monitor, score_monitor_stats *out);
+SCORE_API int score_monitor_stats_get(const score_monitor *monitor, score_monitor_stats *out);
 
 #define SCORE_PSI_STABLE      0   /* PSI below 0.10 */
 #define SCORE_PSI_INVESTIGATE 1   /* 0.10 to 0.25 */

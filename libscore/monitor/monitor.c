@@ -264,12 +264,12 @@ int score_monitor_update(score_monitor *monitor, const score_panel *panel, const
     return SCORE_OK;
 }
 
-int score_monitor_stats(const score_monitor *monitor, score_monitor_stats *out)
+int score_monitor_stats_get(const score_monitor *monitor, score_monitor_stats *out)
 {
     if (!monitor || !out)
-        return sc_error(SCORE_EINVAL, "score_monitor_stats: NULL argument");
+        return sc_error(SCORE_EINVAL, "score_monitor_stats_get: NULL argument");
     if (out->size < sizeof(size_t) || out->size > sizeof *out)
-        return sc_error(SCORE_EINVAL, "score_monitor_stats: out->size %zu is not "
+        return sc_error(SCORE_EINVAL, "score_monitor_stats_get: out->size %zu is not "
                         "sizeof(score_monitor_stats)", out->size);
     score_monitor_stats s = {
         .size = out->size,
