@@ -100,20 +100,35 @@ double sc_change(double now, double before)
     return isnan(now) || isnan(before) || before <= 0 ? NAN : now / before - 1.0;
 }
 
+/* Ratios and shares meet a threshold within 1e-9, so that a fall of exactly
+ * the threshold (40 employees after 50: 0.8 - 1 is -0.19999999999999996 in
+ * binary floating point) counts as reaching it. NaN never does. */
+#define SC_RATIO_TOLERANCE 1e-9
+
+static int at_most(double x, double threshold)
+{
+    return x <= threshold + SC_RATIO_TOLERANCE;
+}
+
+static int at_least(double x, double threshold)
+{
+    return x >= threshold - SC_RATIO_TOLERANCE;
+}
+
 /* Whether condition `a` holds on the facts (GRADE_FALL is decided on the
- * two states together, in the comparison). NaN never satisfies a test. */
+ * two states together, in the comparison). */
 static int holds(int a, const sc_facts *f, const sc_alert_rule *r)
 {
     const double *p = r->param;
     switch (a) {
     case AL_POWER_QOQ_DROP:
-        return sc_change(f->power_3m, f->power_prev_3m) <= p[0];
+        return at_most(sc_change(f->power_3m, f->power_prev_3m), p[0]);
     case AL_POWER_YOY_DROP:
-        return sc_change(f->power_3m, f->power_year_ago_3m) <= p[0];
+        return at_most(sc_change(f->power_3m, f->power_year_ago_3m), p[0]);
     case AL_SALES_QOQ_DROP:
-        return sc_change(f->sales_3m, f->sales_prev_3m) <= p[0];
+        return at_most(sc_change(f->sales_3m, f->sales_prev_3m), p[0]);
     case AL_SALES_YOY_DROP:
-        return sc_change(f->sales_3m, f->sales_year_ago_3m) <= p[0];
+        return at_most(sc_change(f->sales_3m, f->sales_year_ago_3m), p[0]);
     case AL_TAX_ARREARS_NEW:
         return f->tax_arrears > p[0];
     case AL_POWER_ARREARS_NEW:
@@ -121,7 +136,7 @@ static int holds(int a, const sc_facts *f, const sc_alert_rule *r)
     case AL_SOCIAL_ARREARS_NEW:
         return f->social_arrears > p[0];
     case AL_HEADCOUNT_DROP:
-        return sc_change(f->staff, f->staff_quarter_ago) <= p[0] &&
+        return at_most(sc_change(f->staff, f->staff_quarter_ago), p[0]) &&
                f->staff_quarter_ago - f->staff >= p[1];
     case AL_LAWSUIT_NEW:
         return f->lawsuits >= p[0];
@@ -134,11 +149,12 @@ static int holds(int a, const sc_facts *f, const sc_alert_rule *r)
     case AL_TAX_RATING_D:
         return f->rating == SC_RATING_D;
     case AL_BUYER_CONCENTRATION:
-        return f->buyer_share_3m - f->buyer_share_prev_9m >= p[0] && f->buyer_share_3m >= p[1];
+        return at_least(f->buyer_share_3m - f->buyer_share_prev_9m, p[0]) &&
+               at_least(f->buyer_share_3m, p[1]);
     case AL_INFLATED_INVOICES:
-        return sc_change(f->sales_3m, f->sales_year_ago_3m) >= p[0] &&
-               sc_change(f->power_3m, f->power_year_ago_3m) <= p[1] &&
-               sc_change(f->staff, f->staff_year_ago) <= p[2];
+        return at_least(sc_change(f->sales_3m, f->sales_year_ago_3m), p[0]) &&
+               at_most(sc_change(f->power_3m, f->power_year_ago_3m), p[1]) &&
+               at_most(sc_change(f->staff, f->staff_year_ago), p[2]);
     default:
         return 0;
     }

@@ -5,6 +5,8 @@
  * back. One table serves reading, writing and the documentation's defaults.
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/json.h"
@@ -244,6 +246,18 @@ int score_monitor_config_parse(const char *text, size_t length, const char *name
 
 /* ---- writing ------------------------------------------------------------------ */
 
+/* The shortest of %.15g, %.16g, %.17g that reads back to the same double. */
+static void put_number(sc_str *s, double v)
+{
+    char text[40];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, v);
+        if (strtod(text, NULL) == v)
+            break;
+    }
+    sc_str_puts(s, text);
+}
+
 int score_monitor_config_json(const score_monitor_config *config, char *buffer, size_t capacity,
                               size_t *length)
 {
@@ -263,8 +277,10 @@ int score_monitor_config_json(const score_monitor_config *config, char *buffer, 
         const sc_alert_rule *r = &config->rule[a];
         sc_str_printf(&s, "%s\n    \"%s\": {\"enabled\": %s, \"severity\": \"%s\"", a ? "," : "",
                       info->code, r->enabled ? "true" : "false", severity_names[r->severity]);
-        for (size_t p = 0; p < info->n_params; p++)
-            sc_str_printf(&s, ", \"%s\": %.17g", info->param[p].key, r->param[p]);
+        for (size_t p = 0; p < info->n_params; p++) {
+            sc_str_printf(&s, ", \"%s\": ", info->param[p].key);
+            put_number(&s, r->param[p]);
+        }
         sc_str_puts(&s, "}");
     }
     sc_str_puts(&s, "\n  }\n}\n");

@@ -47,7 +47,7 @@ static void pct(sc_str *s, double v, int decimals)
 
 static void svg_open(sc_str *s, const char *title, const char *label)
 {
-    sc_str_printf(s, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+    sc_str_printf(s, "<figure><svg viewBox=\"0 0 %d %d\" "
                   "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"", W, H, W, H);
     esc(s, label);
     sc_str_printf(s, "\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
