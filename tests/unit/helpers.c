@@ -180,7 +180,7 @@ void synthetic_portfolio(unsigned n, int first_month, int last_month, uint64_t s
         }
         if (label) {
             int late = distressed && onset <= label_month + 6;
-            label[e] = uniform01(&st) < (late ? 0.6 : 0.04);
+            label[e] = uniform01(&st) < (late ? 0.6 : 0.01);
         }
     }
 }
@@ -217,4 +217,56 @@ char *synthetic_csv(unsigned n, int first_month, int last_month, uint64_t seed,
     synthetic_portfolio(n, first_month, last_month, seed, last_month, collect_line, &c, NULL);
     *len = c.len;
     return c.text;
+}
+
+static void ignore_line(void *user, unsigned enterprise, int month, const char *line)
+{
+    (void)user;
+    (void)enterprise;
+    (void)month;
+    (void)line;
+}
+
+void synthetic_model(unsigned n, int first_month, int last_month, uint64_t seed, int label_month,
+                     const char *labels_path, score_panel **panel_out, score_model **model_out)
+{
+    size_t len;
+    char *text = synthetic_csv(n, first_month, last_month, seed, NULL, NULL, &len);
+    score_panel *panel = NULL;
+    if (read_bytes(text, len, 1, NULL, NULL, &panel) != SCORE_OK) {
+        fprintf(stderr, "synthetic_model: %s\n", score_last_error());
+        abort();
+    }
+    free(text);
+    int *label = malloc(n * sizeof *label);
+    synthetic_portfolio(n, first_month, last_month, seed, label_month, ignore_line, NULL, label);
+    FILE *f = fopen(labels_path, "w");
+    if (!f)
+        abort();
+    fprintf(f, "uscc,default\n");
+    for (unsigned e = 0; e < n; e++) {
+        char uscc[19];
+        make_uscc(e + 1, uscc);
+        fprintf(f, "%s,%d\n", uscc, label[e]);
+    }
+    fclose(f);
+    free(label);
+    if (model_out) {
+        char asof[32];
+        snprintf(asof, sizeof asof, "%04d-%02d", label_month / 12, label_month % 12 + 1);
+        score_train_options o;
+        score_train_options_init(&o);
+        o.max_rounds = 60;
+        o.max_depth = 3;
+        o.learning_rate = 0.2;
+        o.early_stopping_rounds = 20;
+        if (score_model_train_signals(panel, asof, labels_path, &o, model_out) != SCORE_OK) {
+            fprintf(stderr, "synthetic_model: %s\n", score_last_error());
+            abort();
+        }
+    }
+    if (panel_out)
+        *panel_out = panel;
+    else
+        score_panel_free(panel);
 }

@@ -62,3 +62,10 @@ void synthetic_portfolio(unsigned n, int first_month, int last_month, uint64_t s
 typedef int (*synthetic_keep_fn)(void *user, unsigned enterprise, int month);
 char *synthetic_csv(unsigned n, int first_month, int last_month, uint64_t seed,
                     synthetic_keep_fn keep, void *keep_user, size_t *len);
+
+/* A synthetic portfolio read into a new panel (all of it), its labels as of
+ * label_month written to labels_path (CSV uscc,default), and a small
+ * signals model trained on them as of label_month (few shallow trees, so
+ * that tests stay fast). Either output pointer may be NULL. */
+void synthetic_model(unsigned n, int first_month, int last_month, uint64_t seed, int label_month,
+                     const char *labels_path, score_panel **panel_out, score_model **model_out);
