@@ -20,8 +20,9 @@ void sc_wilson(size_t defaults, size_t count, double *low, double *high)
     double n = (double)count, p = (double)defaults / n, z2 = z * z;
     double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
     double half = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
-    *low = centre - half < 0 ? 0 : centre - half;
-    *high = centre + half > 1 ? 1 : centre + half;
+    /* exact at the ends, where rounding would leave 1e-18 or 0.9999999999999999 */
+    *low = defaults == 0 || centre - half < 0 ? 0 : centre - half;
+    *high = defaults == count || centre + half > 1 ? 1 : centre + half;
 }
 
 void score_report_free(score_report *r)

@@ -362,8 +362,11 @@ static void grade_table(sc_str *s, const score_report *r)
         score_report_grade_get(r, g, &rg);
         sc_str_puts(s, "<tr data-grade=\"");
         esc(s, r->grades[g]);
-        sc_str_printf(s, "\" data-count=\"%zu\" data-defaults=\"%zu\" data-rate=\"%.10g\"><td>",
-                      rg.count, rg.defaults, rg.default_rate);
+        sc_str_printf(s, "\" data-count=\"%zu\" data-defaults=\"%zu\" data-rate=\"", rg.count,
+                      rg.defaults);
+        if (rg.count)
+            sc_str_printf(s, "%.10g", rg.default_rate);
+        sc_str_puts(s, "\"><td>");
         esc(s, r->grades[g]);
         sc_str_printf(s, "</td><td>%zu</td><td>%zu</td><td>", rg.count, rg.defaults);
         pct(s, rg.default_rate, 2);

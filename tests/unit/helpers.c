@@ -144,7 +144,8 @@ void synthetic_portfolio(unsigned n, int first_month, int last_month, uint64_t s
         int distressed = uniform01(&st) < 0.25;
         int onset = first_month + 12 + (int)(uniform01(&st) * (double)(last_month - first_month));
         emit(each, user, e, uscc, 0, "profile", "industry", uniform01(&st) < 0.7 ? "C3971" : "I6510");
-        snprintf(value, sizeof value, "%04d-%02d-15", (first_month - 30) / 12, (first_month - 30) % 12 + 1);
+        int born = first_month - 24 - (int)(uniform01(&st) * 180);
+        snprintf(value, sizeof value, "%04d-%02d-15", born / 12, born % 12 + 1);
         emit(each, user, e, uscc, 0, "profile", "established", value);
         emit(each, user, e, uscc, 0, "profile", "hitech", uniform01(&st) < 0.3 ? "1" : "0");
         double staff = floor(20 + scale * 40);
