@@ -115,9 +115,10 @@ static void unit_ticks(sc_str *s, int x_axis, int y_axis)
     }
 }
 
-static void legend(sc_str *s, int row, const char *color, const char *text, int dashed)
+/* A legend line at the top right of the plot, or the top left when `left`. */
+static void legend(sc_str *s, int row, const char *color, const char *text, int left)
 {
-    int x = LEFT + PW - 150, y = TOP + 14 + row * 16;
+    int x = left ? LEFT + 10 : LEFT + PW - 150, y = TOP + 14 + row * 16, dashed = 0;
     sc_str_printf(s, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
                   "stroke-width=\"3\"%s/><text x=\"%d\" y=\"%d\" class=\"lg\">", x, y - 4, x + 18,
                   y - 4, color, dashed ? " stroke-dasharray=\"4 3\"" : "", x + 24, y);
@@ -173,14 +174,16 @@ static void chart_ks(sc_str *s, const score_report *r)
         }
         sc_str_puts(s, "\"/>");
     }
-    legend(s, 0, COLOR_BAD, "defaults", 0);
-    legend(s, 1, COLOR_GOOD, "goods", 0);
+    legend(s, 0, COLOR_BAD, "defaults", 1);
+    legend(s, 1, COLOR_GOOD, "goods", 1);
     if (!isnan(r->ks)) {
         double x = px((double)(r->ks_score - lo) / (hi - lo));
+        int right_half = x > LEFT + PW / 2;
         sc_str_printf(s, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#555\" "
-                      "stroke-dasharray=\"3 3\"/><text x=\"%.1f\" y=\"%d\" class=\"big\">"
-                      "KS %.4f at %d</text>", x, TOP, x, TOP + PH, x + 6, TOP + PH - 12, r->ks,
-                      r->ks_score);
+                      "stroke-dasharray=\"3 3\"/><text x=\"%.1f\" y=\"%d\" class=\"big\" "
+                      "text-anchor=\"%s\">KS %.4f at %d</text>", x, TOP, x, TOP + PH,
+                      right_half ? x - 6 : x + 6, TOP + PH / 2, right_half ? "end" : "start",
+                      r->ks, r->ks_score);
     }
     svg_close(s, "Share of defaults and of goods scoring at or below each score; KS is the "
                  "largest gap between the two.");
@@ -226,8 +229,8 @@ static void chart_calibration(sc_str *s, const score_report *r)
         sc_str_printf(s, "<path d=\"M%.1f %.1fl6 6l-6 6l-6 -6z\" fill=\"none\" stroke=\"%s\" "
                       "stroke-width=\"2\"/>", cx, my - 6, COLOR_MODEL);
     }
-    legend(s, 0, COLOR_MODEL, "mean predicted PD", 0);
-    legend(s, 1, COLOR_BAD, "observed, 95% interval", 0);
+    legend(s, 0, COLOR_MODEL, "mean predicted PD", 1);
+    legend(s, 1, COLOR_BAD, "observed, 95% interval", 1);
     svg_close(s, "Diamonds: the model's mean PD in each grade. Dots: the observed default rate, "
                  "with its Wilson 95% interval (a hollow dot: no default observed, drawn at the "
                  "axis floor).");
@@ -313,7 +316,7 @@ static void chart_importance(sc_str *s, const score_report *r)
     double row = (double)PH / SC_REPORT_TOP_FEATURES;
     for (size_t i = 0; i < r->n_top; i++) {
         double y = TOP + row * (double)i;
-        double w = r->top[i].mean_abs / top * (PW - 150);
+        double w = r->top[i].mean_abs / top * (PW - 210);
         sc_str_printf(s, "<text x=\"%d\" y=\"%.1f\" class=\"fl\">", LEFT + 146,
                       y + row * 0.7);
         esc(s, sc_feature_spec[r->top[i].feature].name);
@@ -501,7 +504,7 @@ static const char style[] =
     "svg .yl,svg .fl{text-anchor:end}svg .xs{font-size:10px}svg .big{font-size:13px;"
     "font-weight:bold}table{border-collapse:collapse;background:#fff;margin:8px 0}"
     "td,th{border:1px solid #ddd;padding:4px 8px;font-size:13px}table.num td{text-align:right}"
-    "table.num td:first-child,td.text{text-align:left}th{background:#f0f0f0;text-align:left}"
+    "table.num td:first-child,table.num td.text{text-align:left}th{background:#f0f0f0;text-align:left}"
     ".ok{color:#1e8449}.warn{color:#b9770e;font-weight:bold}.bad{color:#c0392b;font-weight:"
     "bold}code{font-size:11px;word-break:break-all}\n";
 
