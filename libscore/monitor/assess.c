@@ -16,9 +16,12 @@
 
 int sc_data_month(const score_panel *panel, size_t ent, int asof)
 {
+    unsigned limit = SC_PERIOD_OF_MONTH(asof), best = sc_panel_last_period(panel, ent);
+    if (best <= limit) /* the usual case: nothing dated after asof */
+        return best == 0 ? INT_MIN : SC_MONTH_OF_PERIOD(best);
+    best = 0;
     size_t n;
     const sc_obs *obs = sc_panel_obs(panel, ent, &n);
-    unsigned limit = SC_PERIOD_OF_MONTH(asof), best = 0;
     /* Observations are sorted by (field, period): jump from field to field
      * and look only at the last period at or before the limit. Profile
      * fields have period 0 and never count. */

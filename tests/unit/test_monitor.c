@@ -453,3 +453,35 @@ Test(config, json_round_trip)
     cr_assert_str_eq(code, "GRADE_FALL");
     cr_assert_eq(score_alert_code_info(n, &code, NULL, NULL), SCORE_EINVAL);
 }
+
+Test(alerts, data_after_the_asof_month_change_nothing)
+{
+    /* a November drop in power, looked at as of November: the same alerts
+     * whether December's lines are in the panel or not */
+    hand h;
+    base(&h);
+    h.v[F_POWER_KWH][K(1)] = 1e4;
+    h.v[F_TAX_ARREARS][K(1)] = 300;
+    h.v[F_TAX_ARREARS][K(0)] = 0;
+    score_panel *with = hand_panel(&h);
+    for (int f = 0; f < SC_N_FIELDS; f++)
+        h.v[f][K(0)] = NAN;
+    score_panel *without = hand_panel(&h);
+    score_alerts *a, *b;
+    cr_assert_eq(score_monitor_evaluate(NULL, NULL, with, "2024-11", NULL, &a), SCORE_OK);
+    cr_assert_eq(score_monitor_evaluate(NULL, NULL, without, "2024-11", NULL, &b), SCORE_OK);
+    cr_assert_eq(score_alerts_count(a), 3); /* power down on the quarter and the year; arrears */
+    cr_assert_eq(score_alerts_count(b), 3);
+    for (size_t i = 0; i < 3; i++) {
+        score_alert x = {.size = sizeof x}, y = {.size = sizeof y};
+        score_alerts_get(a, i, &x);
+        score_alerts_get(b, i, &y);
+        cr_assert_str_eq(x.code, y.code);
+        cr_assert_str_eq(x.evidence, y.evidence);
+        cr_assert_eq(x.month, 202411);
+    }
+    score_alerts_free(a);
+    score_alerts_free(b);
+    score_panel_free(with);
+    score_panel_free(without);
+}
