@@ -82,22 +82,21 @@ int score_monitor_evaluate(const score_model *model, const score_monitor_config 
 
 /* ---- the stateful monitor ---------------------------------------------------- */
 
-typedef struct sc_entry {
-    char uscc[18];
-    sc_state state;
-} sc_entry;
-
 /* A state computed by an update, applied only when the whole update worked. */
 typedef struct sc_pending_state {
-    size_t entry;          /* index in entries, or SIZE_MAX for a new enterprise */
-    sc_entry value;
+    size_t entry;          /* index of the monitor's entry, or SIZE_MAX for a new enterprise */
+    char uscc[18];
+    sc_state state;
 } sc_pending_state;
 
 struct score_monitor {
     const score_model *model;
     score_monitor_config config;
     int month;                 /* the month of the last update; INT_MIN before the first */
-    sc_entry *entries;         /* sorted by USCC */
+    /* the enterprises, sorted by USCC; the codes apart from the states, so
+     * that the walk over every enterprise each month reads little memory */
+    char (*codes)[18];
+    sc_state *states;
     size_t n_entries;
     size_t evaluated, carried; /* of the last update */
 };
@@ -128,7 +127,8 @@ void score_monitor_free(score_monitor *monitor)
 {
     if (!monitor)
         return;
-    sc_free(monitor->entries);
+    sc_free(monitor->codes);
+    sc_free(monitor->states);
     sc_free(monitor);
 }
 
@@ -151,29 +151,29 @@ static int keep(update_run *u, size_t entry, const char *uscc, const sc_state *s
         return sc_error(SCORE_ENOMEM, "out of memory for the monitor's states");
     sc_pending_state *p = &u->pending[u->n_pending++];
     p->entry = entry;
-    memcpy(p->value.uscc, uscc, 18);
-    p->value.state = *state;
+    memcpy(p->uscc, uscc, 18);
+    p->state = *state;
     u->n_new += entry == SIZE_MAX;
     return SCORE_OK;
 }
 
-/* One enterprise of the panel; `entry` is its stored state or NULL. */
-static int visit(update_run *u, size_t e, const sc_entry *entry)
+/* One enterprise of the panel; `entry` is its index in the monitor, or
+ * SIZE_MAX when the monitor has no state of it. */
+static int visit(update_run *u, size_t e, size_t entry)
 {
     const char *uscc = sc_panel_uscc(u->panel, e);
     sc_state before, now;
-    if (entry) {
+    if (entry != SIZE_MAX) {
         if (sc_data_month(u->panel, e, u->now_month) <= u->before_month)
             return SCORE_OK; /* nothing dated after the previous month: the state holds */
-        before = entry->state;
+        before = u->m->states[entry];
     } else {
         sc_monitor_assess(&u->ctx, u->panel, e, u->before_month, u->view, &before);
     }
     sc_monitor_assess(&u->ctx, u->panel, e, u->now_month, u->view, &now);
     u->evaluated++;
     int rc = sc_alerts_compare(u->alerts, &u->ctx, uscc, &before, &now);
-    return rc == SCORE_OK ? keep(u, entry ? (size_t)(entry - u->m->entries) : SIZE_MAX, uscc, &now)
-                          : rc;
+    return rc == SCORE_OK ? keep(u, entry, uscc, &now) : rc;
 }
 
 static int walk(update_run *u)
@@ -183,9 +183,9 @@ static int walk(update_run *u)
     for (size_t e = 0; e < n; e++) {
         const char *uscc = sc_panel_uscc(u->panel, e);
         int cmp = 1;
-        while (j < m->n_entries && (cmp = memcmp(m->entries[j].uscc, uscc, 18)) < 0)
+        while (j < m->n_entries && (cmp = memcmp(m->codes[j], uscc, 18)) < 0)
             j++;
-        int rc = visit(u, e, j < m->n_entries && cmp == 0 ? &m->entries[j] : NULL);
+        int rc = visit(u, e, j < m->n_entries && cmp == 0 ? j : SIZE_MAX);
         if (rc != SCORE_OK)
             return rc;
     }
@@ -198,26 +198,38 @@ static int commit(update_run *u)
     score_monitor *m = u->m;
     if (u->n_new == 0) {
         for (size_t i = 0; i < u->n_pending; i++)
-            m->entries[u->pending[i].entry].state = u->pending[i].value.state;
+            m->states[u->pending[i].entry] = u->pending[i].state;
         return SCORE_OK;
     }
     size_t total = m->n_entries + u->n_new;
-    sc_entry *merged = sc_malloc_array(total, sizeof *merged);
-    if (!merged)
+    char (*codes)[18] = sc_malloc_array(total, sizeof *codes);
+    sc_state *states = sc_malloc_array(total, sizeof *states);
+    if (!codes || !states) {
+        sc_free(codes);
+        sc_free(states);
         return sc_error(SCORE_ENOMEM, "out of memory for the monitor's states");
+    }
     size_t i = 0, k = 0;
-    for (size_t j = 0; j < m->n_entries; j++) {
-        for (; i < u->n_pending && memcmp(u->pending[i].value.uscc, m->entries[j].uscc, 18) < 0; i++)
-            merged[k++] = u->pending[i].value; /* new ones sort before this entry */
-        merged[k] = m->entries[j];
+    for (size_t j = 0; j <= m->n_entries; j++) {
+        /* new enterprises sort before entry j (or come after the last) */
+        for (; i < u->n_pending && u->pending[i].entry == SIZE_MAX &&
+               (j == m->n_entries || memcmp(u->pending[i].uscc, m->codes[j], 18) < 0);
+             i++, k++) {
+            memcpy(codes[k], u->pending[i].uscc, 18);
+            states[k] = u->pending[i].state;
+        }
+        if (j == m->n_entries)
+            break;
+        memcpy(codes[k], m->codes[j], 18);
+        states[k] = m->states[j];
         if (i < u->n_pending && u->pending[i].entry == j)
-            merged[k].state = u->pending[i++].value.state;
+            states[k] = u->pending[i++].state;
         k++;
     }
-    for (; i < u->n_pending; i++)
-        merged[k++] = u->pending[i].value;
-    sc_free(m->entries);
-    m->entries = merged;
+    sc_free(m->codes);
+    sc_free(m->states);
+    m->codes = codes;
+    m->states = states;
     m->n_entries = total;
     return SCORE_OK;
 }
