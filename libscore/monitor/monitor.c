@@ -157,39 +157,68 @@ static int keep(update_run *u, size_t entry, const char *uscc, const sc_state *s
     return SCORE_OK;
 }
 
-/* One enterprise of the panel; `entry` is its index in the monitor, or
+/* Bring the observations of enterprise e into the cache ahead of its
+ * assessment: touched enterprises are scattered over the panel, and their
+ * observations would otherwise come from memory one miss after another. */
+static void prefetch_enterprise(const score_panel *panel, size_t e)
+{
+    size_t n;
+    const sc_obs *obs = sc_panel_obs(panel, e, &n);
+    const char *p = (const char *)obs, *end = (const char *)(obs + n);
+    for (; p < end; p += 64)
+        __builtin_prefetch(p);
+}
+
+/* Assess one enterprise now; `entry` is its index in the monitor, or
  * SIZE_MAX when the monitor has no state of it. */
 static int visit(update_run *u, size_t e, size_t entry)
 {
     const char *uscc = sc_panel_uscc(u->panel, e);
     sc_state before, now;
-    if (entry != SIZE_MAX) {
-        if (sc_data_month(u->panel, e, u->now_month) <= u->before_month)
-            return SCORE_OK; /* nothing dated after the previous month: the state holds */
+    if (entry != SIZE_MAX)
         before = u->m->states[entry];
-    } else {
+    else
         sc_monitor_assess(&u->ctx, u->panel, e, u->before_month, u->view, &before);
-    }
     sc_monitor_assess(&u->ctx, u->panel, e, u->now_month, u->view, &now);
     u->evaluated++;
     int rc = sc_alerts_compare(u->alerts, &u->ctx, uscc, &before, &now);
     return rc == SCORE_OK ? keep(u, entry, uscc, &now) : rc;
 }
 
+typedef struct due {
+    size_t e, entry;
+} due;
+
+/* Find the enterprises to assess (new to the monitor, or with an
+ * observation dated after the previous month), then assess them in panel
+ * order, fetching the next one's observations while assessing this one. */
 static int walk(update_run *u)
 {
     score_monitor *m = u->m;
-    size_t n = score_panel_n_enterprises(u->panel), j = 0;
+    size_t n = score_panel_n_enterprises(u->panel), j = 0, n_due = 0, cap_due = 0;
+    due *list = NULL;
     for (size_t e = 0; e < n; e++) {
         const char *uscc = sc_panel_uscc(u->panel, e);
         int cmp = 1;
         while (j < m->n_entries && (cmp = memcmp(m->codes[j], uscc, 18)) < 0)
             j++;
-        int rc = visit(u, e, j < m->n_entries && cmp == 0 ? j : SIZE_MAX);
-        if (rc != SCORE_OK)
-            return rc;
+        size_t entry = j < m->n_entries && cmp == 0 ? j : SIZE_MAX;
+        if (entry != SIZE_MAX && sc_data_month(u->panel, e, u->now_month) <= u->before_month)
+            continue; /* nothing dated after the previous month: the state holds */
+        if (n_due == cap_due && sc_grow((void **)&list, &cap_due, n_due + 1, sizeof *list) != SCORE_OK) {
+            sc_free(list);
+            return sc_error(SCORE_ENOMEM, "out of memory for the monitor's states");
+        }
+        list[n_due++] = (due){e, entry};
     }
-    return SCORE_OK;
+    int rc = SCORE_OK;
+    for (size_t i = 0; i < n_due && rc == SCORE_OK; i++) {
+        if (i + 1 < n_due)
+            prefetch_enterprise(u->panel, list[i + 1].e);
+        rc = visit(u, list[i].e, list[i].entry);
+    }
+    sc_free(list);
+    return rc;
 }
 
 /* Apply the pending states: in place, or merged with the new enterprises. */

@@ -16,3 +16,10 @@ __all__ = ["ScoreError", "Model", "Panel", "feature_directions", "feature_names"
 __all__ += ["EnhanceConfig", "EnhanceRequest", "EnhanceResult", "enhance_compute",
             "enhance_parse_request", "enhance_risk_weight", "GUARANTEE_LGD_SHARING",
             "GUARANTEE_SUBSTITUTION"]
+
+# monitoring, drift and reports
+from .monitor import (Monitor, MonitorConfig, Report, alert_codes, drift, monitor_evaluate, psi,
+                      psi_verdict)
+
+__all__ += ["Monitor", "MonitorConfig", "Report", "alert_codes", "drift", "monitor_evaluate", "psi",
+            "psi_verdict"]
