@@ -115,13 +115,13 @@ static void unit_ticks(sc_str *s, int x_axis, int y_axis)
     }
 }
 
-/* A legend line at the top right of the plot, or the top left when `left`. */
-static void legend(sc_str *s, int row, const char *color, const char *text, int left)
+/* A legend line at the top left of the plot. */
+static void legend(sc_str *s, int row, const char *color, const char *text)
 {
-    int x = left ? LEFT + 10 : LEFT + PW - 150, y = TOP + 14 + row * 16, dashed = 0;
+    int x = LEFT + 10, y = TOP + 14 + row * 16;
     sc_str_printf(s, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
-                  "stroke-width=\"3\"%s/><text x=\"%d\" y=\"%d\" class=\"lg\">", x, y - 4, x + 18,
-                  y - 4, color, dashed ? " stroke-dasharray=\"4 3\"" : "", x + 24, y);
+                  "stroke-width=\"3\"/><text x=\"%d\" y=\"%d\" class=\"lg\">", x, y - 4, x + 18,
+                  y - 4, color, x + 24, y);
     esc(s, text);
     sc_str_puts(s, "</text>");
 }
@@ -174,8 +174,8 @@ static void chart_ks(sc_str *s, const score_report *r)
         }
         sc_str_puts(s, "\"/>");
     }
-    legend(s, 0, COLOR_BAD, "defaults", 1);
-    legend(s, 1, COLOR_GOOD, "goods", 1);
+    legend(s, 0, COLOR_BAD, "defaults");
+    legend(s, 1, COLOR_GOOD, "goods");
     if (!isnan(r->ks)) {
         double x = px((double)(r->ks_score - lo) / (hi - lo));
         int right_half = x > LEFT + PW / 2;
@@ -229,8 +229,8 @@ static void chart_calibration(sc_str *s, const score_report *r)
         sc_str_printf(s, "<path d=\"M%.1f %.1fl6 6l-6 6l-6 -6z\" fill=\"none\" stroke=\"%s\" "
                       "stroke-width=\"2\"/>", cx, my - 6, COLOR_MODEL);
     }
-    legend(s, 0, COLOR_MODEL, "mean predicted PD", 1);
-    legend(s, 1, COLOR_BAD, "observed, 95% interval", 1);
+    legend(s, 0, COLOR_MODEL, "mean predicted PD");
+    legend(s, 1, COLOR_BAD, "observed, 95% interval");
     svg_close(s, "Diamonds: the model's mean PD in each grade. Dots: the observed default rate, "
                  "with its Wilson 95% interval (a hollow dot: no default observed, drawn at the "
                  "axis floor).");
@@ -268,8 +268,8 @@ static void chart_histogram(sc_str *s, const score_report *r)
             x_tick(s, (double)b / (double)r->n_hist, label);
         }
     }
-    legend(s, 0, COLOR_GOOD, "goods", 0);
-    legend(s, 1, COLOR_BAD, "defaults", 0);
+    legend(s, 0, COLOR_GOOD, "goods");
+    legend(s, 1, COLOR_BAD, "defaults");
     svg_close(s, "Share of goods and of defaults in each band of 20 points. The further apart the "
                  "two, the better the score separates them.");
 }
