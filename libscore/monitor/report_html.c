@@ -455,8 +455,13 @@ static void importance_table(sc_str *s, const score_report *r)
         esc(s, f->description);
         sc_str_puts(s, "</td></tr>\n");
     }
-    sc_str_printf(s, "</table><p>Averaged over %zu labelled enterprises (all of them, or an "
-                  "evenly spaced sample of at most %d).</p>\n", r->shap_rows, SC_REPORT_SHAP_SAMPLE);
+    if (r->shap_rows == r->labelled)
+        sc_str_printf(s, "</table><p>Averaged over all %zu labelled enterprises.</p>\n",
+                      r->shap_rows);
+    else
+        sc_str_printf(s, "</table><p>Averaged over %zu of the %zu labelled enterprises, evenly "
+                      "spaced in the order of their USCC (at most %d are used).</p>\n",
+                      r->shap_rows, r->labelled, SC_REPORT_SHAP_SAMPLE);
 }
 
 static void data_table(sc_str *s, const score_report *r)

@@ -7,7 +7,8 @@ As a script it writes the example data of docs/monitoring.md:
 
     /usr/bin/python3 tests/python/synthetic.py DIR [ENTERPRISES]
 
-writes DIR/signals.csv and DIR/labels.csv (labels as of 2023-12).
+writes DIR/signals.csv and the labels as of two months, for training and
+for an out-of-time validation: DIR/labels-2023-06.csv, DIR/labels-2023-12.csv.
 """
 import os
 import sys
@@ -92,14 +93,15 @@ def generate(n, first="2022-01", last="2024-12", label_asof="2023-12", seed=1, o
     return lines, labels
 
 
-def write(directory, n=2000, seed=1, label_asof="2023-12"):
-    """Write DIR/signals.csv and DIR/labels.csv; return their paths."""
+def write(directory, n=2000, seed=1, label_asof="2023-12", labels_name="labels.csv"):
+    """Write DIR/signals.csv and DIR/labels.csv (the signals do not depend
+    on the labels' month); return their paths."""
     lines, labels = generate(n, seed=seed, label_asof=label_asof)
     signals = os.path.join(directory, "signals.csv")
     with open(signals, "w") as f:
         f.write("uscc,source,field,period,value\n")
         f.write("\n".join(lines) + "\n")
-    labels_path = os.path.join(directory, "labels.csv")
+    labels_path = os.path.join(directory, labels_name)
     with open(labels_path, "w") as f:
         f.write("uscc,default\n")
         f.writelines(f"{code},{y}\n" for code, y in labels.items())
@@ -110,4 +112,6 @@ if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     os.makedirs(sys.argv[1], exist_ok=True)
-    print(*write(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 2000))
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
+    for month in ("2023-06", "2023-12"):
+        print(*write(sys.argv[1], n, label_asof=month, labels_name=f"labels-{month}.csv"))
