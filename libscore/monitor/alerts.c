@@ -38,9 +38,9 @@ int score_alerts_get(const score_alerts *alerts, size_t index, score_alert *out)
     if (!alerts || !out || index >= alerts->n)
         return sc_error(SCORE_EINVAL, "score_alerts_get: %s",
                         !alerts || !out ? "NULL argument" : "index out of range");
-    if (out->size < sizeof(size_t) || out->size > sizeof *out)
-        return sc_error(SCORE_EINVAL, "score_alerts_get: out->size %zu is not sizeof(score_alert)",
-                        out->size);
+    int rc = sc_out_size(out->size, sizeof *out, "score_alerts_get", "score_alert");
+    if (rc != SCORE_OK)
+        return rc;
     const sc_alert_rec *r = &alerts->rec[index];
     const char *text = alerts->text.data;
     score_alert a = {

@@ -91,6 +91,27 @@ void sc_monitor_config_defaults(score_monitor_config *c)
     }
 }
 
+int sc_out_size(size_t size, size_t known, const char *fn, const char *type)
+{
+    if (size < sizeof(size_t) || size > known)
+        return sc_error(SCORE_EINVAL, "%s: out->size %zu is not sizeof(%s) (%zu) or that of an "
+                        "earlier version", fn, size, type, known);
+    return SCORE_OK;
+}
+
+int sc_text_out(sc_str *s, char *buffer, size_t capacity, size_t *length, const char *fn)
+{
+    if (sc_str_status(s) != SCORE_OK) {
+        sc_str_free(s);
+        return sc_error(SCORE_ENOMEM, "%s: out of memory", fn);
+    }
+    if (capacity > s->len)
+        memcpy(buffer, s->data ? s->data : "", s->len + 1);
+    *length = s->len;
+    sc_str_free(s);
+    return SCORE_OK;
+}
+
 size_t score_alert_n_codes(void)
 {
     return SC_N_ALERTS;
@@ -284,13 +305,5 @@ int score_monitor_config_json(const score_monitor_config *config, char *buffer, 
         sc_str_puts(&s, "}");
     }
     sc_str_puts(&s, "\n  }\n}\n");
-    if (sc_str_status(&s) != SCORE_OK) {
-        sc_str_free(&s);
-        return sc_error(SCORE_ENOMEM, "score_monitor_config_json: out of memory");
-    }
-    if (capacity > s.len)
-        memcpy(buffer, s.data, s.len + 1);
-    *length = s.len;
-    sc_str_free(&s);
-    return SCORE_OK;
+    return sc_text_out(&s, buffer, capacity, length, "score_monitor_config_json");
 }

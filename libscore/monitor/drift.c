@@ -258,9 +258,9 @@ int score_drift_get(const score_drift *d, size_t index, score_drift_entry *out)
     if (!d || !out || index >= d->n_items)
         return sc_error(SCORE_EINVAL, "score_drift_get: %s",
                         !d || !out ? "NULL argument" : "index out of range");
-    if (out->size < sizeof(size_t) || out->size > sizeof *out)
-        return sc_error(SCORE_EINVAL, "score_drift_get: out->size %zu is not "
-                        "sizeof(score_drift_entry)", out->size);
+    int rc = sc_out_size(out->size, sizeof *out, "score_drift_get", "score_drift_entry");
+    if (rc != SCORE_OK)
+        return rc;
     const drift_item *it = &d->items[index];
     score_drift_entry e = {out->size, it->name,   it->psi,      it->verdict,
                            it->n_bins, it->edges, it->expected, it->actual};
@@ -371,13 +371,5 @@ int score_drift_json(const score_drift *d, char *buffer, size_t capacity, size_t
     if (d->migration)
         json_migration(&s, d);
     sc_str_puts(&s, "\n}\n");
-    if (sc_str_status(&s) != SCORE_OK) {
-        sc_str_free(&s);
-        return sc_error(SCORE_ENOMEM, "score_drift_json: out of memory");
-    }
-    if (capacity > s.len)
-        memcpy(buffer, s.data, s.len + 1);
-    *length = s.len;
-    sc_str_free(&s);
-    return SCORE_OK;
+    return sc_text_out(&s, buffer, capacity, length, "score_drift_json");
 }

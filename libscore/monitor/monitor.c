@@ -309,9 +309,9 @@ int score_monitor_stats_get(const score_monitor *monitor, score_monitor_stats *o
 {
     if (!monitor || !out)
         return sc_error(SCORE_EINVAL, "score_monitor_stats_get: NULL argument");
-    if (out->size < sizeof(size_t) || out->size > sizeof *out)
-        return sc_error(SCORE_EINVAL, "score_monitor_stats_get: out->size %zu is not "
-                        "sizeof(score_monitor_stats)", out->size);
+    int rc = sc_out_size(out->size, sizeof *out, "score_monitor_stats_get", "score_monitor_stats");
+    if (rc != SCORE_OK)
+        return rc;
     score_monitor_stats s = {
         .size = out->size,
         .month = monitor->month == INT_MIN ? 0 : sc_month_yyyymm(monitor->month),

@@ -67,6 +67,16 @@ struct score_monitor_config {
 };
 
 void sc_monitor_config_defaults(score_monitor_config *config);
+
+/* SCORE_OK when a caller's struct `size` (its first member) is one this
+ * library can fill (at least the size member, at most what it knows), else
+ * SCORE_EINVAL naming the function and the type. */
+int sc_out_size(size_t size, size_t known, const char *fn, const char *type);
+
+/* Hand text to a caller: *length = its length, and when capacity > length
+ * the text and a NUL into buffer. Frees s. SCORE_ENOMEM (naming fn) when an
+ * append to s failed. */
+int sc_text_out(sc_str *s, char *buffer, size_t capacity, size_t *length, const char *fn);
 const char *sc_severity_name(int severity);
 
 /* ---- one enterprise's state at one month ----------------------------------- */

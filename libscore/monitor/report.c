@@ -323,9 +323,10 @@ int score_report_summary_get(const score_report *r, score_report_summary *out)
 {
     if (!r || !out)
         return sc_error(SCORE_EINVAL, "score_report_summary_get: NULL argument");
-    if (out->size < sizeof(size_t) || out->size > sizeof *out)
-        return sc_error(SCORE_EINVAL, "score_report_summary_get: out->size %zu is not "
-                        "sizeof(score_report_summary)", out->size);
+    int rc = sc_out_size(out->size, sizeof *out, "score_report_summary_get",
+                         "score_report_summary");
+    if (rc != SCORE_OK)
+        return rc;
     score_report_summary s = {
         .size = out->size,
         .asof = sc_month_yyyymm(r->asof),
@@ -350,9 +351,9 @@ int score_report_grade_get(const score_report *r, size_t grade, score_report_gra
     if (!r || !out || grade >= r->n_grades)
         return sc_error(SCORE_EINVAL, "score_report_grade_get: %s",
                         !r || !out ? "NULL argument" : "grade out of range");
-    if (out->size < sizeof(size_t) || out->size > sizeof *out)
-        return sc_error(SCORE_EINVAL, "score_report_grade_get: out->size %zu is not "
-                        "sizeof(score_report_grade)", out->size);
+    int rc = sc_out_size(out->size, sizeof *out, "score_report_grade_get", "score_report_grade");
+    if (rc != SCORE_OK)
+        return rc;
     const sc_report_grade *g = &r->grade[grade];
     score_report_grade s = {
         .size = out->size,
@@ -383,14 +384,9 @@ int score_report_html(const score_report *r, char *buffer, size_t capacity, size
     if (!r || !length || (!buffer && capacity))
         return sc_error(SCORE_EINVAL, "score_report_html: NULL argument");
     sc_str s;
-    int rc = render(r, &s, "score_report_html");
-    if (rc != SCORE_OK)
-        return rc;
-    if (capacity > s.len)
-        memcpy(buffer, s.data, s.len + 1);
-    *length = s.len;
-    sc_str_free(&s);
-    return SCORE_OK;
+    sc_str_init(&s);
+    sc_report_render(r, &s);
+    return sc_text_out(&s, buffer, capacity, length, "score_report_html");
 }
 
 int score_report_save(const score_report *r, const char *path)

@@ -93,6 +93,16 @@ static void y_tick(sc_str *s, double fraction, const char *label, int grid)
     sc_str_puts(s, "</text>");
 }
 
+/* Five ticks from 0 to `top` (a share), written as percentages. */
+static void percent_ticks(sc_str *s, double top, int decimals)
+{
+    char label[16];
+    for (int i = 0; i <= 4; i++) {
+        snprintf(label, sizeof label, "%.*f%%", decimals, top * 100 * i / 4);
+        y_tick(s, i / 4.0, label, 1);
+    }
+}
+
 static void axis_names(sc_str *s, const char *x, const char *y)
 {
     sc_str_printf(s, "<text x=\"%d\" y=\"%d\" class=\"an\">", LEFT + PW / 2, H - 8);
@@ -248,11 +258,8 @@ static void chart_histogram(sc_str *s, const score_report *r)
         top = d > top ? d : top;
     }
     top = top > 0 ? ceil(top * 10) / 10 : 1;
+    percent_ticks(s, top, 0);
     char label[16];
-    for (int i = 0; i <= 4; i++) {
-        snprintf(label, sizeof label, "%.0f%%", top * 100 * i / 4);
-        y_tick(s, i / 4.0, label, 1);
-    }
     axis_names(s, "score", "share of its group");
     double slot = (double)PW / (double)r->n_hist;
     for (size_t b = 0; b < r->n_hist; b++) {
@@ -284,11 +291,7 @@ static void chart_default_rate(sc_str *s, const score_report *r)
             top = rate > top ? rate : top;
         }
     top = top > 0 ? ceil(top * 20) / 20 : 0.05;
-    char label[16];
-    for (int i = 0; i <= 4; i++) {
-        snprintf(label, sizeof label, "%.1f%%", top * 100 * i / 4);
-        y_tick(s, i / 4.0, label, 1);
-    }
+    percent_ticks(s, top, 1);
     axis_names(s, "grade", "default rate");
     double slot = (double)PW / (double)r->n_grades;
     for (size_t g = 0; g < r->n_grades; g++) {
