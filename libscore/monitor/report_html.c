@@ -152,7 +152,10 @@ static void chart_roc(sc_str *s, const score_report *r)
         if (!isnan(r->roc[i].fpr) && !isnan(r->roc[i].tpr))
             sc_str_printf(s, "%.1f,%.1f ", px(r->roc[i].fpr), py(r->roc[i].tpr));
     sc_str_puts(s, "\"/>");
-    snprintf(text, sizeof text, "AUC %.4f   Gini %.4f", r->auc, 2 * r->auc - 1);
+    if (isnan(r->auc))
+        snprintf(text, sizeof text, "no AUC: the sample has one class only");
+    else
+        snprintf(text, sizeof text, "AUC %.4f   Gini %.4f", r->auc, 2 * r->auc - 1);
     sc_str_printf(s, "<text x=\"%.1f\" y=\"%.1f\" class=\"big\">", px(0.42), py(0.12));
     esc(s, text);
     sc_str_puts(s, "</text>");
@@ -334,26 +337,43 @@ static void chart_importance(sc_str *s, const score_report *r)
 
 /* ---- tables ---------------------------------------------------------------------- */
 
+/* One headline figure: the value (NaN: a dash, as when the sample has only
+ * one class and AUC and KS do not exist), in a card with its label. */
+static void card(sc_str *s, const char *metric, double value, int percent, const char *label)
+{
+    sc_str_printf(s, "<div><b data-metric=\"%s\" data-value=\"", metric);
+    if (!isnan(value))
+        sc_str_printf(s, "%.10g", value);
+    sc_str_puts(s, "\">");
+    if (isnan(value))
+        sc_str_puts(s, "&ndash;");
+    else if (percent)
+        pct(s, value, 2);
+    else
+        sc_str_printf(s, "%.4f", value);
+    sc_str_puts(s, "</b>");
+    esc(s, label);
+    sc_str_puts(s, "</div>");
+}
+
 static void headline(sc_str *s, const score_report *r)
 {
     score_report_summary m = {.size = sizeof m};
     score_report_summary_get(r, &m);
+    char ks[64], labelled[96];
+    snprintf(ks, sizeof ks, isnan(m.ks) ? "KS" : "KS (at score %d)", m.ks_score);
+    snprintf(labelled, sizeof labelled, "labelled enterprises (%zu defaults)", m.defaults);
     sc_str_puts(s, "<section class=\"cards\">");
-    sc_str_printf(s, "<div><b data-metric=\"auc\" data-value=\"%.10g\">%.4f</b>AUC</div>", m.auc,
-                  m.auc);
-    sc_str_printf(s, "<div><b data-metric=\"gini\" data-value=\"%.10g\">%.4f</b>Gini</div>", m.gini,
-                  m.gini);
-    sc_str_printf(s, "<div><b data-metric=\"ks\" data-value=\"%.10g\">%.4f</b>KS (at score %d)"
-                  "</div>", m.ks, m.ks, m.ks_score);
-    sc_str_printf(s, "<div><b data-metric=\"default_rate\" data-value=\"%.10g\">", m.default_rate);
-    pct(s, m.default_rate, 2);
-    sc_str_printf(s, "</b>observed default rate</div><div><b data-metric=\"mean_pd\" "
-                  "data-value=\"%.10g\">", m.mean_pd);
-    pct(s, m.mean_pd, 2);
-    sc_str_printf(s, "</b>mean predicted PD</div><div><b data-metric=\"labelled\" "
-                  "data-value=\"%zu\">%zu</b>labelled enterprises (%zu defaults)</div>"
-                  "<div><b data-metric=\"brier\" data-value=\"%.10g\">%.4f</b>Brier score</div>",
-                  m.labelled, m.labelled, m.defaults, m.brier, m.brier);
+    card(s, "auc", m.auc, 0, "AUC");
+    card(s, "gini", m.gini, 0, "Gini");
+    card(s, "ks", m.ks, 0, ks);
+    card(s, "default_rate", m.default_rate, 1, "observed default rate");
+    card(s, "mean_pd", m.mean_pd, 1, "mean predicted PD");
+    sc_str_printf(s, "<div><b data-metric=\"labelled\" data-value=\"%zu\">%zu</b>", m.labelled,
+                  m.labelled);
+    esc(s, labelled);
+    sc_str_puts(s, "</div>");
+    card(s, "brier", m.brier, 0, "Brier score");
     sc_str_puts(s, "</section>\n");
 }
 

@@ -406,3 +406,33 @@ Test(drift, allocation_failures)
         cr_assert(failures > 3);
     }
 }
+
+Test(drift, report_of_a_sample_without_defaults)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/none.csv", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "uscc,default\n");
+    for (unsigned e = 1; e <= 50; e++) {
+        char uscc[19];
+        make_uscc(e, uscc);
+        fprintf(f, "%s,0\n", uscc);
+    }
+    fclose(f);
+    score_report *r;
+    cr_assert_eq(score_report_new(model, panel, path, "2024-06", &r), SCORE_OK, "%s",
+                 score_last_error());
+    score_report_summary s = {.size = sizeof s};
+    score_report_summary_get(r, &s);
+    cr_assert_eq(s.labelled, 50);
+    cr_assert_eq(s.defaults, 0);
+    cr_assert(isnan(s.auc) && isnan(s.ks) && isnan(s.gini));
+    size_t len;
+    cr_assert_eq(score_report_html(r, NULL, 0, &len), SCORE_OK);
+    char *html = malloc(len + 1);
+    cr_assert_eq(score_report_html(r, html, len + 1, &len), SCORE_OK);
+    cr_assert_null(strstr(html, "nan"), "a NaN printed in the page");
+    cr_assert_not_null(strstr(html, "one class only"));
+    free(html);
+    score_report_free(r);
+}
