@@ -185,6 +185,8 @@ static int read_rule(const json_t *rule, const char *where, const sc_alert_info 
     for (size_t p = 0; p < info->n_params && rc == SCORE_OK; p++) {
         const sc_alert_param *param = &info->param[p];
         rc = sc_json_number(rule, param->key, where, param->min, param->max, &out->param[p]);
+        if (out->param[p] == 0)
+            out->param[p] = 0; /* -0 is 0: written as 0, read back as 0 */
         if (rc == SCORE_OK && param->whole && out->param[p] != floor(out->param[p]))
             rc = sc_error(SCORE_EFORMAT, "%s.%s: expected a whole number, got %.17g", where,
                           param->key, out->param[p]);
