@@ -259,7 +259,7 @@ int cmd_drift(int argc, char **argv)
     int status = load(&m, &model, &panel);
     if (status == EXIT_UNUSABLE)
         return status;
-    score_drift *d;
+    score_drift *d = NULL;
     int rc = score_drift_compute(model, panel, m.asof, m.previous, &d);
     size_t len;
     char *text = NULL;
@@ -275,8 +275,7 @@ int cmd_drift(int argc, char **argv)
         print_drift_summary(d);
     }
     free(text);
-    if (rc == SCORE_OK)
-        score_drift_free(d);
+    score_drift_free(d);
     score_panel_free(panel);
     score_model_free(model);
     return status;
