@@ -127,10 +127,14 @@ typedef struct drop_words {
 static void write_drop(const compared *c, int a, sc_str *zh, sc_str *en, sc_str *ev)
 {
     static const drop_words words[] = {
-        [AL_POWER_QOQ_DROP] = {"用电量", "power use", " 千瓦时", " kWh", "较上季度", "on the previous quarter", "power"},
-        [AL_POWER_YOY_DROP] = {"用电量", "power use", " 千瓦时", " kWh", "较上年同期", "on the same quarter a year before", "power"},
-        [AL_SALES_QOQ_DROP] = {"开票销售额", "invoiced sales", " 元", " yuan", "较上季度", "on the previous quarter", "sales"},
-        [AL_SALES_YOY_DROP] = {"开票销售额", "invoiced sales", " 元", " yuan", "较上年同期", "on the same quarter a year before", "sales"},
+        [AL_POWER_QOQ_DROP] = {"用电量", "power use", " 千瓦时", " kWh", "较上季度",
+                               "on the previous quarter", "power"},
+        [AL_POWER_YOY_DROP] = {"用电量", "power use", " 千瓦时", " kWh", "较上年同期",
+                               "on the same quarter a year before", "power"},
+        [AL_SALES_QOQ_DROP] = {"开票销售额", "invoiced sales", " 元", " yuan", "较上季度",
+                               "on the previous quarter", "sales"},
+        [AL_SALES_YOY_DROP] = {"开票销售额", "invoiced sales", " 元", " yuan", "较上年同期",
+                               "on the same quarter a year before", "sales"},
     };
     const drop_words *w = &words[a];
     const sc_facts *f = &c->now->facts, *b = &c->before->facts;

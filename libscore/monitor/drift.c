@@ -234,7 +234,9 @@ int score_drift_compute(const score_model *model, const score_panel *panel, cons
         rc = sc_error(SCORE_ENOTFOUND, "no enterprise of the panel exists at %s", asof);
     if (rc == SCORE_OK)
         rc = fill_items(d, model, &now);
-    if (rc == SCORE_OK && previous && (rc = score_month(model, panel, previous, &before)) == SCORE_OK)
+    if (rc == SCORE_OK && previous)
+        rc = score_month(model, panel, previous, &before);
+    if (rc == SCORE_OK && previous)
         rc = fill_migration(d, &now, &before);
     d->n = now.n;
     d->n_previous = before.n;
