@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "helpers.h"
@@ -228,46 +229,88 @@ static void ignore_line(void *user, unsigned enterprise, int month, const char *
     (void)line;
 }
 
-void synthetic_model(unsigned n, int first_month, int last_month, uint64_t seed, int label_month,
-                     const char *labels_path, score_panel **panel_out, score_model **model_out)
+static void fixture_die(const char *what)
 {
+    fprintf(stderr, "test fixture: %s: %s\n", what, score_last_error());
+    abort();
+}
+
+/* Make the portfolio, its labels and the model in f->dir. */
+static void fixture_build(fixture *f, unsigned n, uint64_t seed, const char *signals,
+                          const char *bundle)
+{
+    const int first = 2022 * 12, last = 2024 * 12 + 11, label_month = 2023 * 12 + 11;
     size_t len;
-    char *text = synthetic_csv(n, first_month, last_month, seed, NULL, NULL, &len);
-    score_panel *panel = NULL;
-    if (read_bytes(text, len, 1, NULL, NULL, &panel) != SCORE_OK) {
-        fprintf(stderr, "synthetic_model: %s\n", score_last_error());
-        abort();
-    }
+    char *text = synthetic_csv(n, first, last, seed, NULL, NULL, &len);
+    FILE *out = fopen(signals, "wb");
+    if (!out || fwrite(text, 1, len, out) != len || fclose(out) != 0)
+        fixture_die(signals);
     free(text);
     int *label = malloc(n * sizeof *label);
-    synthetic_portfolio(n, first_month, last_month, seed, label_month, ignore_line, NULL, label);
-    FILE *f = fopen(labels_path, "w");
-    if (!f)
-        abort();
-    fprintf(f, "uscc,default\n");
+    synthetic_portfolio(n, first, last, seed, label_month, ignore_line, NULL, label);
+    out = fopen(f->labels, "w");
+    if (!out)
+        fixture_die(f->labels);
+    fprintf(out, "uscc,default\n");
     for (unsigned e = 0; e < n; e++) {
         char uscc[19];
         make_uscc(e + 1, uscc);
-        fprintf(f, "%s,%d\n", uscc, label[e]);
+        fprintf(out, "%s,%d\n", uscc, label[e]);
     }
-    fclose(f);
+    fclose(out);
     free(label);
-    if (model_out) {
-        char asof[32];
-        snprintf(asof, sizeof asof, "%04d-%02d", label_month / 12, label_month % 12 + 1);
-        score_train_options o;
-        score_train_options_init(&o);
-        o.max_rounds = 60;
-        o.max_depth = 3;
-        o.learning_rate = 0.2;
-        o.early_stopping_rounds = 20;
-        if (score_model_train_signals(panel, asof, labels_path, &o, model_out) != SCORE_OK) {
-            fprintf(stderr, "synthetic_model: %s\n", score_last_error());
+    score_panel *panel;
+    if (score_panel_new(&panel) != SCORE_OK ||
+        score_panel_read_file(panel, signals, NULL, NULL) != SCORE_OK)
+        fixture_die("reading the portfolio");
+    score_train_options o;
+    score_train_options_init(&o);
+    o.max_rounds = 60;
+    o.max_depth = 3;
+    o.learning_rate = 0.2;
+    o.early_stopping_rounds = 20;
+    score_model *model;
+    if (score_model_train_signals(panel, "2023-12", f->labels, &o, &model) != SCORE_OK ||
+        score_model_save(model, bundle) != SCORE_OK)
+        fixture_die("training");
+    score_model_free(model);
+    score_panel_free(panel);
+}
+
+void fixture_make(fixture *f, unsigned n, uint64_t seed)
+{
+    char name[64], signals[300], bundle[300];
+    snprintf(name, sizeof name, "SCORE_TEST_FIXTURE_%u_%llu", n, (unsigned long long)seed);
+    const char *made = getenv(name);
+    f->owner = 0;
+    if (made) {
+        snprintf(f->dir, sizeof f->dir, "%s", made);
+    } else {
+        snprintf(f->dir, sizeof f->dir, "/tmp/score-fixture-XXXXXX");
+        if (!mkdtemp(f->dir))
             abort();
-        }
     }
-    if (panel_out)
-        *panel_out = panel;
-    else
-        score_panel_free(panel);
+    snprintf(f->labels, sizeof f->labels, "%s/labels.csv", f->dir);
+    snprintf(signals, sizeof signals, "%s/signals.csv", f->dir);
+    snprintf(bundle, sizeof bundle, "%s/model.json.gz", f->dir);
+    if (!made) {
+        fixture_build(f, n, seed, signals, bundle);
+        setenv(name, f->dir, 1);
+        f->owner = (long)getpid();
+    }
+    if (score_model_load(bundle, &f->model) != SCORE_OK || score_panel_new(&f->panel) != SCORE_OK ||
+        score_panel_read_file(f->panel, signals, NULL, NULL) != SCORE_OK)
+        fixture_die(f->dir);
+}
+
+void fixture_free(fixture *f)
+{
+    score_model_free(f->model);
+    score_panel_free(f->panel);
+    if (f->owner != (long)getpid())
+        return; /* a test's process: the runner removes the folder */
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", f->dir);
 }

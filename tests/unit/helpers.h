@@ -63,9 +63,20 @@ typedef int (*synthetic_keep_fn)(void *user, unsigned enterprise, int month);
 char *synthetic_csv(unsigned n, int first_month, int last_month, uint64_t seed,
                     synthetic_keep_fn keep, void *keep_user, size_t *len);
 
-/* A synthetic portfolio read into a new panel (all of it), its labels as of
- * label_month written to labels_path (CSV uscc,default), and a small
- * signals model trained on them as of label_month (few shallow trees, so
- * that tests stay fast). Either output pointer may be NULL. */
-void synthetic_model(unsigned n, int first_month, int last_month, uint64_t seed, int label_month,
-                     const char *labels_path, score_panel **panel_out, score_model **model_out);
+/* A synthetic portfolio of n enterprises (January 2022 to December 2024)
+ * in a panel, its labels as of December 2023 in a file (CSV uscc,default),
+ * and a small signals model trained on them (few shallow trees, so that
+ * tests stay fast). Criterion runs every test in a process of its own, and
+ * each runs the test program's constructors: the first process (the runner)
+ * makes the portfolio and the model and leaves them in a folder that it
+ * names in the environment; the test processes read them from there.
+ * fixture_free removes the folder in the runner only. */
+typedef struct fixture {
+    char dir[256], labels[300];
+    score_model *model;
+    score_panel *panel;
+    long owner;              /* the process that made the folder, 0 in the others */
+} fixture;
+
+void fixture_make(fixture *f, unsigned n, uint64_t seed);
+void fixture_free(fixture *f);

@@ -15,25 +15,24 @@
 #define LAST SC_MONTH(2024, 12)
 #define N_ENT 500
 
-static char dir[64], labels[96];
+/* one synthetic portfolio and model for every test (fixture_make) */
+static fixture shared;
+static const char *dir, *labels;
 static score_model *model;
 static score_panel *panel;
 
-static void setup(void)
+__attribute__((constructor)) static void make_shared(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/score-drift-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    snprintf(labels, sizeof labels, "%s/labels.csv", dir);
-    synthetic_model(N_ENT, FIRST, LAST, 9, SC_MONTH(2023, 12), labels, &panel, &model);
+    fixture_make(&shared, N_ENT, 9);
+    dir = shared.dir;
+    labels = shared.labels;
+    model = shared.model;
+    panel = shared.panel;
 }
 
-static void teardown(void)
+__attribute__((destructor)) static void free_shared(void)
 {
-    score_model_free(model);
-    score_panel_free(panel);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    fixture_free(&shared);
 }
 
 /* ---- PSI -------------------------------------------------------------------------- */
@@ -102,7 +101,6 @@ Test(psi, shares_in_the_bundle_bins)
 
 /* ---- drift of a portfolio ----------------------------------------------------------- */
 
-TestSuite(drift, .init = setup, .fini = teardown);
 
 Test(drift, none_at_the_training_month_and_some_later)
 {
@@ -386,14 +384,20 @@ Test(drift, report_refuses_bad_labels)
 
 Test(drift, allocation_failures)
 {
+    /* a small portfolio, so that the loop over every allocation stays quick */
+    size_t len;
+    char *text = synthetic_csv(60, FIRST, LAST, 9, NULL, NULL, &len);
+    score_panel *small;
+    cr_assert_eq(read_bytes(text, len, 1, NULL, NULL, &small), SCORE_OK);
+    free(text);
     for (int which = 0; which < 2; which++) {
         int failures = 0;
         for (long nth = 1;; nth++) {
             score_drift *d = NULL;
             score_report *r = NULL;
             sc_test_fail_allocation(nth);
-            int rc = which ? score_report_new(model, panel, labels, "2024-06", &r)
-                           : score_drift_compute(model, panel, "2024-06", "2024-05", &d);
+            int rc = which ? score_report_new(model, small, labels, "2024-06", &r)
+                           : score_drift_compute(model, small, "2024-06", "2024-05", &d);
             sc_test_fail_allocation(0);
             score_drift_free(d);
             score_report_free(r);
@@ -405,6 +409,7 @@ Test(drift, allocation_failures)
         }
         cr_assert(failures > 3);
     }
+    score_panel_free(small);
 }
 
 Test(drift, report_of_a_sample_without_defaults)

@@ -16,25 +16,34 @@
 #define N_ENT 400
 #define N_LATE 20 /* enterprises that join the portfolio in November 2024 */
 
-static char dir[64], labels[96];
-static score_model *model;
+/* one synthetic portfolio and model for every test (fixture_make), and a
+ * small table model */
+static fixture shared;
+static score_model *model, *table_model;
 
-static void setup(void)
+__attribute__((constructor)) static void make_shared(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/score-monitor-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    snprintf(labels, sizeof labels, "%s/labels.csv", dir);
-    synthetic_model(600, FIRST, LAST, 3, SC_MONTH(2023, 12), labels, NULL, &model);
+    fixture_make(&shared, 600, 3);
+    model = shared.model;
+    float rows[40 * 2], y[40];
+    for (int i = 0; i < 40; i++) {
+        rows[2 * i] = (float)i;
+        rows[2 * i + 1] = (float)(i % 7);
+        y[i] = (float)(i % 3 == 0);
+    }
+    const char *names[2] = {"a", "b"};
+    score_train_options o;
+    score_train_options_init(&o);
+    o.max_rounds = 5;
+    if (score_model_train_matrix(rows, y, 40, 2, names, NULL, &o, &table_model) != SCORE_OK)
+        abort();
 }
 
-static void teardown(void)
+__attribute__((destructor)) static void free_shared(void)
 {
-    score_model_free(model);
-    unlink(labels);
-    rmdir(dir);
+    score_model_free(table_model);
+    fixture_free(&shared);
 }
-
-TestSuite(state, .init = setup, .fini = teardown);
 
 /* Which lines a step of the month-by-month test adds. */
 typedef struct step {
@@ -183,23 +192,13 @@ Test(state, update_refuses_a_month_not_after_its_own)
 
 Test(state, table_models_are_refused)
 {
-    float rows[40 * 2], y[40];
-    for (int i = 0; i < 40; i++) {
-        rows[2 * i] = (float)i;
-        rows[2 * i + 1] = (float)(i % 7);
-        y[i] = (float)(i % 3 == 0);
-    }
-    const char *names[2] = {"a", "b"};
-    score_train_options o;
-    score_train_options_init(&o);
-    o.max_rounds = 5;
-    score_model *table;
-    cr_assert_eq(score_model_train_matrix(rows, y, 40, 2, names, NULL, &o, &table), SCORE_OK, "%s",
-                 score_last_error());
     score_monitor *monitor = NULL;
-    cr_assert_eq(score_monitor_new(table, NULL, &monitor), SCORE_EINVAL);
+    cr_assert_eq(score_monitor_new(table_model, NULL, &monitor), SCORE_EINVAL);
     cr_assert_null(monitor);
-    score_model_free(table);
+    score_alerts *alerts = NULL;
+    cr_assert_eq(score_monitor_evaluate(table_model, NULL, shared.panel, "2024-06", NULL, &alerts),
+                 SCORE_EINVAL);
+    cr_assert_null(alerts);
 }
 
 static size_t line(char *text, size_t len, size_t cap, const char *uscc, const char *source,
