@@ -12,6 +12,8 @@
  *   7. scores, grades and reasons      score_model_score*, score_model_reason
  *   8. credit enhancement              score_enhance_* (limit, capital, price)
  *   9. mutual-aid risk pools           score_pool_* (ledger, waterfall, simulation)
+ *  10. monitoring, drift and reports   score_monitor_*, score_alerts_*, score_drift_*,
+ *                                      score_report_*
  *
  * Conventions that hold for every function below, stated once:
  *
@@ -1287,6 +1289,364 @@ SCORE_API int score_pool_size(const score_pool_config *config, size_t n, const d
                               const int64_t *ead, const double *lgd, int solve, double target,
                               const score_pool_sim_options *options, score_pool_config *solved,
                               score_pool_sim_result *result);
+
+/* ======================================================================
+ * 10. Monitoring, drift and reports
+ *
+ * Early warnings: a portfolio's signals month after month, and alerts when
+ * an enterprise's signals turn (power use or invoiced sales down sharply,
+ * new arrears, fewer employees, a new lawsuit, enforcement or dishonest-
+ * debtor listing, a tax rating down to C or D, a jump in buyer
+ * concentration, sales rising while power and headcount fall, the model's
+ * grade down two notches or more). Each alert has a stable code, a
+ * severity, a text in Chinese and in English quoting its numbers, and its
+ * evidence (the values compared) as a JSON object. docs/monitoring.md gives
+ * every rule, default threshold and the reasoning behind it.
+ *
+ * Alerts are edge-triggered: a condition raises its alert in the month it
+ * becomes true, not in every month it stays true. Each enterprise is looked
+ * at as of its data month: the latest month, at or before the month asked
+ * for, of any dated observation it has. An enterprise without observations
+ * dated after the previous month therefore has nothing new and raises
+ * nothing, and a monitor (score_monitor_update) re-evaluates only the
+ * enterprises touched by new data, with exactly the alerts that evaluating
+ * the whole portfolio (score_monitor_evaluate) gives, as long as no month
+ * already evaluated was revised afterwards: the monitor compares with the
+ * state it saw then.
+ *
+ * Drift: the population stability index of every feature and of the score
+ * against the training population stored in the model bundle, and the
+ * migration of grades between two months. Report: the model validation
+ * report (self-contained HTML) a risk committee reads.
+ *
+ * Configurations, alert lists, drift results and reports are immutable once
+ * made and may be read by any number of threads; a monitor changes on each
+ * update and needs to be used by one thread at a time (it does not lock).
+ * ====================================================================== */
+
+#define SCORE_SEVERITY_INFO     1
+#define SCORE_SEVERITY_WARNING  2
+#define SCORE_SEVERITY_CRITICAL 3
+
+/*
+ * score_alert_n_codes / score_alert_code_info: the alert catalogue, index
+ * 0 .. n-1: each alert's stable code ("POWER_QOQ_DROP"), its default
+ * severity and a one-line description (static strings; any output may be
+ * NULL). score_alert_code_info fails with SCORE_EINVAL for a bad index.
+ * score_alert_severity_name: "info", "warning", "critical", or NULL for
+ * another value. Thread-safe.
+ */
+SCORE_API size_t score_alert_n_codes(void);
+SCORE_API int score_alert_code_info(size_t index, const char **code, int *severity,
+                                    const char **description);
+SCORE_API const char *score_alert_severity_name(int severity);
+
+typedef struct score_monitor_config score_monitor_config;
+
+/*
+ * score_monitor_config_new: every alert enabled with its default severity
+ * and thresholds (docs/monitoring.md). The caller owns *out and frees it
+ * with score_monitor_config_free(). Fails: SCORE_EINVAL (out NULL),
+ * SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_monitor_config_new(score_monitor_config **out);
+
+/*
+ * score_monitor_config_load: read a configuration from a JSON file, e.g.
+ *   {"version": 1, "alerts": {"POWER_QOQ_DROP": {"max_change": -0.4},
+ *                             "LAWSUIT_NEW": {"enabled": false},
+ *                             "GRADE_FALL": {"severity": "critical"}}}
+ * Every key is optional; an absent one keeps its default. Each alert takes
+ * "enabled" (true/false), "severity" ("info", "warning", "critical") and
+ * its own thresholds. The caller owns *out.
+ * Fails: SCORE_EINVAL (NULL), SCORE_EIO (cannot read), SCORE_EFORMAT (not
+ * JSON; an unknown key or alert code, a wrong type, a value out of range or
+ * not whole where it must be: the message names the file and the key, e.g.
+ * "m.json: config.alerts.GRADE_FALL.min_notches: 0 is outside 1..15"),
+ * SCORE_EVERSION ("version" other than 1), SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_monitor_config_load(const char *path, score_monitor_config **out);
+
+/* score_monitor_config_parse: as score_monitor_config_load(), from `length`
+ * bytes of JSON text; `name` (NULL: "config") begins every message. */
+SCORE_API int score_monitor_config_parse(const char *text, size_t length, const char *name,
+                                         score_monitor_config **out);
+
+/* score_monitor_config_free: free a configuration. Accepts NULL. */
+SCORE_API void score_monitor_config_free(score_monitor_config *config);
+
+/*
+ * score_monitor_config_json: the whole configuration, every alert with the
+ * values in force, as JSON that score_monitor_config_parse() reads back to
+ * the same configuration. Sets *length to the text's length (without the
+ * NUL) and, when `capacity` > *length, copies the text and a NUL to
+ * `buffer`; a call with capacity 0 asks for the size. `config` NULL means
+ * the defaults. Fails: SCORE_EINVAL (length NULL; buffer NULL with a
+ * capacity), SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_monitor_config_json(const score_monitor_config *config, char *buffer,
+                                        size_t capacity, size_t *length);
+
+/* A list of alerts, owned by the caller (score_alerts_free). */
+typedef struct score_alerts score_alerts;
+
+/*
+ * One alert, as score_alerts_get() gives it. Set `size` to
+ * sizeof(score_alert) before the call. The strings belong to the list and
+ * live as long as it does.
+ */
+typedef struct score_alert {
+    size_t size;                /* sizeof(score_alert) */
+    const char *uscc;           /* the enterprise */
+    const char *code;           /* stable code, e.g. "TAX_ARREARS_NEW" */
+    int severity;               /* SCORE_SEVERITY_* */
+    const char *severity_name;  /* "info", "warning", "critical" */
+    const char *message_zh;     /* e.g. "用电量较上季度下降 42%（...）" (UTF-8) */
+    const char *message_en;     /* e.g. "power use down 42% on the previous quarter (...)" */
+    const char *evidence;       /* a JSON object: the values compared, the thresholds,
+                                   "month" and "previous_month" */
+    int month;                  /* YYYYMM: the enterprise's data month now */
+    int previous_month;         /* YYYYMM: its data month before; 0 when it had none */
+} score_alert;
+
+/* score_alerts_count: the number of alerts (0 for NULL). Thread-safe. */
+SCORE_API size_t score_alerts_count(const score_alerts *alerts);
+
+/*
+ * score_alerts_get: the index-th alert into *out. Alerts come in ascending
+ * order of USCC, and an enterprise's alerts in the catalogue's order.
+ * Fails: SCORE_EINVAL (NULL, index out of range, out->size not set).
+ * Thread-safe.
+ */
+SCORE_API int score_alerts_get(const score_alerts *alerts, size_t index, score_alert *out);
+
+/* score_alerts_free: free a list of alerts. Accepts NULL. */
+SCORE_API void score_alerts_free(score_alerts *alerts);
+
+/*
+ * score_monitor_evaluate: the alerts of every enterprise of the panel
+ * between `previous` ("YYYY-MM"; NULL: the month before asof) and `asof`,
+ * evaluating the whole portfolio at both months, with no state kept.
+ * `model` (a signals model) scores both months for GRADE_FALL; NULL leaves
+ * scores and GRADE_FALL out. `config` NULL means the defaults. The caller
+ * owns *out (score_alerts_free).
+ * Fails: SCORE_EINVAL (panel or out NULL, a bad month, previous not before
+ * asof, a table model), SCORE_ENOMEM. Reads the panel (a reading function);
+ * the model and configuration are only read. Thread-safe.
+ */
+SCORE_API int score_monitor_evaluate(const score_model *model, const score_monitor_config *config,
+                                     const score_panel *panel, const char *asof,
+                                     const char *previous, score_alerts **out);
+
+/* A monitor: a portfolio's last state of every enterprise, updated month by month. */
+typedef struct score_monitor score_monitor;
+
+/*
+ * score_monitor_new: a monitor with no state yet. `model` (a signals
+ * model, or NULL for no scores and no GRADE_FALL) is borrowed: it must
+ * outlive the monitor. `config` (NULL: the defaults) is copied. The caller
+ * owns *out (score_monitor_free).
+ * Fails: SCORE_EINVAL (out NULL, a table model), SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_monitor_new(const score_model *model, const score_monitor_config *config,
+                                score_monitor **out);
+
+/* score_monitor_free: free a monitor and its states. Accepts NULL. */
+SCORE_API void score_monitor_free(score_monitor *monitor);
+
+/*
+ * score_monitor_update: bring the monitor to month `asof` with the panel as
+ * it now is (the caller adds the new month's files or observations to the
+ * panel it used before) and give the alerts raised.
+ *
+ * The first update of a monitor assesses every enterprise as of `asof` and
+ * of the month before and gives what score_monitor_evaluate() gives. A later
+ * update, with previous month P (the month of the update before, which
+ * `asof` must follow), re-assesses only the enterprises touched by new data
+ * (an observation dated after P) and those new to the monitor; every other
+ * enterprise keeps its state. The alerts are those score_monitor_evaluate()
+ * gives for (asof, P), as long as no observation dated P or earlier arrived
+ * after the update to P (the monitor compares with the state it saw then).
+ * Enterprises the panel no longer holds keep their state.
+ *
+ * The caller owns *out (score_alerts_free); `out` may be NULL to drop them.
+ * Fails: SCORE_EINVAL (NULL monitor or panel, a bad month, asof not after
+ * the monitor's month), SCORE_ENOMEM. On failure the monitor is unchanged.
+ * Needs the monitor to itself; reads the panel.
+ */
+SCORE_API int score_monitor_update(score_monitor *monitor, const score_panel *panel,
+                                   const char *asof, score_alerts **out);
+
+/* What a monitor holds and did in its last update. Set `size` first. */
+typedef struct score_monitor_stats {
+    size_t size;          /* sizeof(score_monitor_stats) */
+    int month;            /* YYYYMM of the last update; 0 before the first */
+    size_t enterprises;   /* enterprises with a state */
+    size_t evaluated;     /* enterprises re-assessed by the last update */
+    size_t carried;       /* enterprises whose state the last update kept */
+} score_monitor_stats;
+
+/* score_monitor_stats_get: fill *out. Fails: SCORE_EINVAL (NULL, size not set).
+ * Reads the monitor. */
+SCORE_API int score_monitor_stats_get(const score_monitor *monitor, score_monitor_stats *out);
+
+#define SCORE_PSI_STABLE      0   /* PSI below 0.10 */
+#define SCORE_PSI_INVESTIGATE 1   /* 0.10 to 0.25 */
+#define SCORE_PSI_SHIFTED     2   /* above 0.25 */
+
+/*
+ * score_psi: the population stability index of `actual` against `expected`,
+ * two vectors of n shares (each summing to 1, bins in the same order):
+ * PSI = sum (a - e) ln(a / e). A share below 0.0001 counts as 0.0001 on
+ * either side, so an empty bin adds a large but finite term; a bin empty
+ * on both sides adds nothing. Fails: SCORE_EINVAL (NULL, n 0, a share
+ * negative or not finite). Thread-safe.
+ * score_psi_verdict: SCORE_PSI_STABLE, _INVESTIGATE or _SHIFTED of a PSI
+ * (0.10 and 0.25 themselves are "investigate"); score_psi_verdict_name:
+ * "stable", "investigate", "shifted" (NULL for another value). Thread-safe.
+ */
+SCORE_API int score_psi(const double *expected, const double *actual, size_t n, double *psi);
+SCORE_API int score_psi_verdict(double psi);
+SCORE_API const char *score_psi_verdict_name(int verdict);
+
+/* Drift of a portfolio against a model's training population. */
+typedef struct score_drift score_drift;
+
+/*
+ * score_drift_compute: score every enterprise of the panel existing at
+ * `asof` and compare, feature by feature and for the score, its
+ * distribution with the training population's (the bundle's bins, plus a
+ * bin for missing values) by PSI. With `previous` (a month before asof; may
+ * be NULL) also score the panel as of previous and count the migration of
+ * grades of the enterprises scored at both months. The caller owns *out
+ * (score_drift_free).
+ * Fails: SCORE_EINVAL (NULL, a bad month, previous not before asof, a table
+ * model), SCORE_ENOTFOUND (no enterprise exists at asof), SCORE_ENOMEM.
+ * Reads the panel; thread-safe.
+ */
+SCORE_API int score_drift_compute(const score_model *model, const score_panel *panel,
+                                  const char *asof, const char *previous, score_drift **out);
+
+/* score_drift_free: free a drift result. Accepts NULL. */
+SCORE_API void score_drift_free(score_drift *drift);
+
+/*
+ * One row of the drift table. Set `size` first. The arrays belong to the
+ * drift result: expected[] and actual[] hold n_bins shares, the last of
+ * them the share of missing values; edges[] holds n_bins - 2 bin edges
+ * (a value below edges[0] falls in bin 0, and so on).
+ */
+typedef struct score_drift_entry {
+    size_t size;              /* sizeof(score_drift_entry) */
+    const char *name;         /* the feature, or "score" */
+    double psi;
+    int verdict;              /* SCORE_PSI_* */
+    size_t n_bins;            /* value bins + the missing bin */
+    const double *edges;
+    const double *expected;   /* training population */
+    const double *actual;     /* the panel at asof */
+} score_drift_entry;
+
+/* score_drift_count: entries: one per model feature, then the score (the
+ * last). 0 for NULL. Thread-safe. */
+SCORE_API size_t score_drift_count(const score_drift *drift);
+
+/* score_drift_get: the index-th entry. Fails: SCORE_EINVAL (NULL, index
+ * out of range, size not set). Thread-safe. */
+SCORE_API int score_drift_get(const score_drift *drift, size_t index, score_drift_entry *out);
+
+/*
+ * score_drift_migration: the grade migration matrix, counts[previous *
+ * n_grades + now] enterprises, into `counts` (at most `capacity` entries;
+ * *n_grades receives score_model_n_grades(), so capacity 0 asks for the
+ * size). Fails: SCORE_EINVAL (NULL), SCORE_ENOTFOUND (computed without a
+ * previous month). Thread-safe.
+ */
+SCORE_API int score_drift_migration(const score_drift *drift, size_t *counts, size_t capacity,
+                                    size_t *n_grades);
+
+/*
+ * score_drift_json: the whole result as JSON (asof, previous, enterprises,
+ * the PSI floor, the score's and every feature's PSI, verdict and bins, a
+ * count of verdicts, and with a previous month the migration matrix).
+ * Sets *length (without the NUL) and copies the text and a NUL when
+ * capacity > *length; capacity 0 asks for the size. Fails: SCORE_EINVAL,
+ * SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_drift_json(const score_drift *drift, char *buffer, size_t capacity,
+                               size_t *length);
+
+/* The model validation report. */
+typedef struct score_report score_report;
+
+/*
+ * score_report_new: the numbers of the validation report of `model` on the
+ * enterprises of `panel` existing at `asof` that have a label in the labels
+ * file (CSV, header uscc,default; as for training): discrimination (ROC,
+ * AUC, Gini, KS), calibration by grade with Wilson 95% intervals, score
+ * distributions of goods and bads, default rate by grade, PSI against the
+ * training population, the features with the largest average |exact tree
+ * SHAP contribution|, and a summary of the data. The caller owns *out
+ * (score_report_free).
+ * Fails: SCORE_EINVAL (NULL, a bad month, a table model), SCORE_EIO /
+ * SCORE_EFORMAT (the labels file, with file:line:column), SCORE_ENOTFOUND
+ * (no labelled enterprise exists at asof), SCORE_ENOMEM. Reads the panel;
+ * thread-safe.
+ */
+SCORE_API int score_report_new(const score_model *model, const score_panel *panel,
+                               const char *labels_path, const char *asof, score_report **out);
+
+/* score_report_free: free a report. Accepts NULL. */
+SCORE_API void score_report_free(score_report *report);
+
+/* The headline numbers of a report. Set `size` first. */
+typedef struct score_report_summary {
+    size_t size;               /* sizeof(score_report_summary) */
+    int asof;                  /* YYYYMM */
+    size_t enterprises;        /* in the panel */
+    size_t scored;             /* existing at asof */
+    size_t labelled;           /* scored and labelled: the validation sample */
+    size_t defaults;           /* labelled 1 */
+    double default_rate;       /* defaults / labelled */
+    double mean_pd;            /* over the labelled */
+    double auc;                /* ties count half; NaN without both classes */
+    double gini;               /* 2 AUC - 1 */
+    double ks;                 /* max |F_bad(s) - F_good(s)| over score thresholds s */
+    int ks_score;              /* the score where KS is reached */
+    double brier;
+} score_report_summary;
+
+/* score_report_summary_get: fill *out. Fails: SCORE_EINVAL. Thread-safe. */
+SCORE_API int score_report_summary_get(const score_report *report, score_report_summary *out);
+
+/* One grade of a report. Set `size` first. */
+typedef struct score_report_grade {
+    size_t size;               /* sizeof(score_report_grade) */
+    const char *grade;         /* "AAA" .. "D"; lives as long as the model */
+    size_t count;              /* labelled enterprises in the grade */
+    size_t defaults;
+    double mean_pd;            /* NaN when count is 0 */
+    double default_rate;       /* observed; NaN when count is 0 */
+    double ci_low, ci_high;    /* Wilson 95% interval of the default rate */
+} score_report_grade;
+
+/* score_report_grade_get: grade `grade` (0 .. score_model_n_grades() - 1).
+ * Fails: SCORE_EINVAL. Thread-safe. */
+SCORE_API int score_report_grade_get(const score_report *report, size_t grade,
+                                     score_report_grade *out);
+
+/*
+ * score_report_html: the report as one self-contained HTML page (inline
+ * SVG charts, inline CSS, no script, nothing fetched). Sets *length (without
+ * the NUL) and copies the page and a NUL when capacity > *length; capacity
+ * 0 asks for the size. Fails: SCORE_EINVAL, SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_report_html(const score_report *report, char *buffer, size_t capacity,
+                                size_t *length);
+
+/* score_report_save: write the page to `path` (a temporary file renamed
+ * into place). Fails: SCORE_EINVAL, SCORE_EIO, SCORE_ENOMEM. Thread-safe. */
+SCORE_API int score_report_save(const score_report *report, const char *path);
 
 #ifdef __cplusplus
 }

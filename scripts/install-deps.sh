@@ -8,7 +8,7 @@ packages=(
   python3 python3-numpy python3-pytest python3-xgboost python3-pandas
 )
 if [ "${1:-}" = "--browser" ]; then
-  packages+=(chromium)
+  packages+=(chromium python3-pil)   # the HTML report rendered, and its screenshot read
 fi
 missing=()
 for p in "${packages[@]}"; do

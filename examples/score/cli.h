@@ -98,5 +98,9 @@ int cmd_predict(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_enhance(int argc, char **argv);
 int cmd_pool(int argc, char **argv);
+/* monitoring, drift and reports */
+int cmd_monitor(int argc, char **argv);
+int cmd_drift(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -11,6 +11,10 @@ static const cli_command commands[] = {
     {"explain", "explain one enterprise's score, feature by feature", cmd_explain},
     {"enhance", "limit, capital and price of a loan, with and without its enhancements", cmd_enhance},
     {"pool", "mutual-aid risk pools: ledger, waterfall, loss simulation, sizing", cmd_pool},
+    /* monitoring, drift and reports */
+    {"monitor", "early-warning alerts between two months of a portfolio's signals", cmd_monitor},
+    {"drift", "population stability (PSI) of features and score, grade migration", cmd_drift},
+    {"report", "the model validation report (self-contained HTML) for a risk committee", cmd_report},
 };
 
 static void usage(FILE *out)

@@ -105,6 +105,17 @@ int sc_metrics_compute(const double *pd, const float *label, size_t n, sc_metric
 /* The binned distribution of values (NaN missing) with quantile edges. */
 int sc_distribution_fit(const double *values, size_t n, sc_distribution *out);
 
+/* ---- labels ------------------------------------------------------------ */
+
+typedef struct sc_label {
+    char uscc[19];
+    float value;            /* 0 or 1 */
+} sc_label;
+
+/* A labels file (CSV, header uscc,default; a valid USCC and 0 or 1 on every
+ * line, no USCC twice), sorted by USCC. The caller frees *out (sc_free). */
+int sc_labels_read(const char *path, sc_label **out, size_t *n_out);
+
 /* ---- bundle ------------------------------------------------------------ */
 
 int sc_bundle_write(const score_model *model, const char *path);

@@ -52,18 +52,14 @@ int score_model_train_matrix(const float *rows, const float *labels, size_t n_ro
 
 /* ---- signals and a labels file -------------------------------------------- */
 
-typedef struct label {
-    char uscc[19];
-    float value;
-} label;
+typedef sc_label label;
 
 static int by_uscc(const void *a, const void *b)
 {
     return strcmp(((const label *)a)->uscc, ((const label *)b)->uscc);
 }
 
-/* labels.csv: header uscc,default; a valid USCC and 0 or 1 on every line. */
-static int read_labels(const char *path, label **out, size_t *n_out)
+int sc_labels_read(const char *path, sc_label **out, size_t *n_out)
 {
     sc_table t;
     size_t cu, cd;
@@ -173,7 +169,7 @@ int score_model_train_signals(const score_panel *panel, const char *asof, const 
     label *labels = NULL;
     size_t n_labels = 0;
     if (rc == SCORE_OK)
-        rc = read_labels(labels_path, &labels, &n_labels);
+        rc = sc_labels_read(labels_path, &labels, &n_labels);
     joined j = {0};
     char (*codes)[19] = NULL;
     if (rc == SCORE_OK)

@@ -21,6 +21,7 @@ struct score_panel {
     uint32_t *obs_hash;               /* slots: fingerprint << 28 | (obs index + 1) */
     size_t obs_hash_cap;              /* 0 after sorting; rebuilt by the next write */
     uint32_t *ent_start;              /* n_ent + 1 offsets into obs, valid when sorted */
+    uint16_t *ent_last;               /* n_ent: latest dated period, 0 none; valid when sorted */
     unsigned min_period, max_period;  /* of dated observations; min 0 when none */
     size_t last_ent;                  /* the enterprise of the previous put */
     sc_undo *undo;                    /* values replaced since sc_panel_begin */
@@ -96,6 +97,7 @@ void score_panel_free(score_panel *p)
     sc_free(p->ent_hash);
     sc_free(p->obs_hash);
     sc_free(p->ent_start);
+    sc_free(p->ent_last);
     sc_free(p->undo);
     pthread_mutex_destroy(&p->lock);
     sc_free(p);
@@ -435,17 +437,22 @@ static void bucket_by_enterprise(score_panel *p, uint32_t *next)
     }
 }
 
+/* Sort each enterprise's observations by (field, period) where they are
+ * not already, and note its latest dated period on the way. */
 static void sort_within_enterprises(score_panel *p)
 {
     for (size_t e = 0; e < p->n_ent; e++) {
         sc_obs *o = p->obs + p->ent_start[e];
         size_t n = p->ent_start[e + 1] - p->ent_start[e];
+        uint16_t last = n ? o[0].period : 0;
+        int in_order = 1;
         for (size_t i = 1; i < n; i++) {
-            if (compare_obs_in_ent(&o[i - 1], &o[i]) > 0) {
-                qsort(o, n, sizeof *o, compare_obs_in_ent);
-                break;
-            }
+            in_order &= compare_obs_in_ent(&o[i - 1], &o[i]) <= 0;
+            last = o[i].period > last ? o[i].period : last;
         }
+        if (!in_order)
+            qsort(o, n, sizeof *o, compare_obs_in_ent);
+        p->ent_last[e] = last;
     }
 }
 
@@ -456,7 +463,10 @@ static int sort_panel(score_panel *p)
     uint32_t *start = sc_realloc_array(p->ent_start, p->n_ent + 1, sizeof *start);
     if (start)
         p->ent_start = start;
-    if (!ranked || !rank || !start) {
+    uint16_t *last = sc_realloc_array(p->ent_last, p->n_ent + 1, sizeof *last);
+    if (last)
+        p->ent_last = last;
+    if (!ranked || !rank || !start || !last) {
         sc_free(ranked);
         sc_free(rank);
         return sc_error(SCORE_ENOMEM, "out of memory sorting the panel (%zu enterprises)",
@@ -496,6 +506,11 @@ const sc_obs *sc_panel_obs(const score_panel *p, size_t ent, size_t *n)
 {
     *n = p->ent_start[ent + 1] - p->ent_start[ent];
     return p->obs + p->ent_start[ent];
+}
+
+unsigned sc_panel_last_period(const score_panel *p, size_t ent)
+{
+    return p->ent_last[ent];
 }
 
 const char *sc_panel_uscc(const score_panel *p, size_t ent)

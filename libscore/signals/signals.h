@@ -129,6 +129,10 @@ int sc_panel_prepare(const score_panel *panel);
  * then period), and its USCC (18 characters, not NUL-terminated). */
 const sc_obs *sc_panel_obs(const score_panel *panel, size_t ent, size_t *n);
 const char *sc_panel_uscc(const score_panel *panel, size_t ent);
+/* After sc_panel_prepare: the latest period of any dated observation of
+ * enterprise `ent` (0 when it has none), without a look at its
+ * observations (the monitor asks it of every enterprise every month). */
+unsigned sc_panel_last_period(const score_panel *panel, size_t ent);
 
 /* The first index in obs[0..n) with (field, period) >= (field, period). */
 size_t sc_obs_lower_bound(const sc_obs *obs, size_t n, int field, unsigned period);

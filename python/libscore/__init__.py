@@ -18,3 +18,10 @@ __all__ += ["EnhanceConfig", "EnhanceRequest", "EnhanceResult", "enhance_compute
             "enhance_parse_request", "enhance_risk_weight", "GUARANTEE_LGD_SHARING",
             "GUARANTEE_SUBSTITUTION"]
 __all__ += ["Pool", "pool_config", "read_members", "simulate", "size"]
+
+# monitoring, drift and reports
+from .monitor import (Monitor, MonitorConfig, Report, alert_codes, drift, monitor_evaluate, psi,
+                      psi_verdict)
+
+__all__ += ["Monitor", "MonitorConfig", "Report", "alert_codes", "drift", "monitor_evaluate", "psi",
+            "psi_verdict"]

@@ -3,6 +3,7 @@
 #define SCORE_TEST_HELPERS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "score.h"
 
@@ -36,3 +37,46 @@ double series_last(const score_panel *p, const char *uscc, const char *source, c
 int log_has(const diag_log *log, const char *needle);
 
 #endif
+
+/* ---- synthetic portfolios (monitoring, drift and report tests) ---------- */
+
+/* A valid USCC for number i (distinct for distinct i < 10^9). */
+void make_uscc(unsigned i, char out[19]);
+
+/* One observation line of a synthetic portfolio: the enterprise's number,
+ * the month as year * 12 + month - 1 (0 for profile fields), and the line
+ * "uscc,source,field,period,value" without its line end. */
+typedef void (*synthetic_fn)(void *user, unsigned enterprise, int month, const char *line);
+
+/* A portfolio of n enterprises with monthly tax, power, social insurance
+ * and orders data from first_month to last_month (year * 12 + month - 1),
+ * annual tax ratings, court records; about a quarter of them slide into
+ * distress (falling sales and power, arrears, lawsuits, worse ratings) at
+ * a random month. Deterministic for a seed. `label` (may be NULL) receives
+ * per enterprise 1 when it defaulted within 12 months after label_month. */
+void synthetic_portfolio(unsigned n, int first_month, int last_month, uint64_t seed,
+                         int label_month, synthetic_fn each, void *user, int *label);
+
+/* Collect a synthetic portfolio's lines into one CSV text (with header),
+ * keeping those for which keep(enterprise, month) says yes (NULL: all). */
+typedef int (*synthetic_keep_fn)(void *user, unsigned enterprise, int month);
+char *synthetic_csv(unsigned n, int first_month, int last_month, uint64_t seed,
+                    synthetic_keep_fn keep, void *keep_user, size_t *len);
+
+/* A synthetic portfolio of n enterprises (January 2022 to December 2024)
+ * in a panel, its labels as of December 2023 in a file (CSV uscc,default),
+ * and a small signals model trained on them (few shallow trees, so that
+ * tests stay fast). Criterion runs every test in a process of its own, and
+ * each runs the test program's constructors: the first process (the runner)
+ * makes the portfolio and the model and leaves them in a folder that it
+ * names in the environment; the test processes read them from there.
+ * fixture_free removes the folder in the runner only. */
+typedef struct fixture {
+    char dir[256], labels[300];
+    score_model *model;
+    score_panel *panel;
+    long owner;              /* the process that made the folder, 0 in the others */
+} fixture;
+
+void fixture_make(fixture *f, unsigned n, uint64_t seed);
+void fixture_free(fixture *f);
