@@ -18,10 +18,13 @@ struct score_panel {
     size_t n_ent, cap_ent;
     uint32_t *ent_hash;               /* slots: enterprise id + 1, 0 empty */
     size_t ent_hash_cap;
-    uint32_t *obs_hash;               /* slots: fingerprint << 28 | (obs index + 1) */
-    size_t obs_hash_cap;              /* 0 after sorting; rebuilt by the next write */
-    uint32_t *ent_start;              /* n_ent + 1 offsets into obs, valid when sorted */
-    uint16_t *ent_last;               /* n_ent: latest dated period, 0 none; valid when sorted */
+    size_t n_sorted;                  /* obs[0 .. n_sorted) are sorted by (ent, field, period) */
+    size_t n_ent_sorted;              /* ids below this were numbered in USCC order */
+    uint32_t *obs_hash;               /* the tail obs[n_sorted .. n_obs) only: slots are
+                                         fingerprint << 28 | (obs index + 1) */
+    size_t obs_hash_cap;              /* 0 when dropped; rebuilt from the tail when needed */
+    uint32_t *ent_start;              /* n_ent_sorted + 1 offsets of the sorted part */
+    uint16_t *ent_last;               /* n_ent_sorted: latest dated period, 0 none */
     unsigned min_period, max_period;  /* of dated observations; min 0 when none */
     size_t last_ent;                  /* the enterprise of the previous put */
     sc_undo *undo;                    /* values replaced since sc_panel_begin */
@@ -163,16 +166,19 @@ static size_t table_size_for(size_t n)
     return cap;
 }
 
-/* Make the observation hash hold n entries at a load of at most one half. */
+/* Make the hash of the unsorted tail hold the tail grown to `n` observations
+ * in all, at a load of at most one half. The sorted part needs no hash: a
+ * binary search in its enterprise's slice finds a key there. */
 static int obs_hash_reserve(score_panel *p, size_t n)
 {
-    if (p->obs_hash_cap && 2 * n <= p->obs_hash_cap)
+    size_t tail = n - p->n_sorted;
+    if (p->obs_hash_cap && 2 * tail <= p->obs_hash_cap)
         return SCORE_OK;
-    size_t cap = table_size_for(n);
+    size_t cap = table_size_for(tail);
     uint32_t *table = sc_calloc(cap, sizeof *table);
     if (!table)
         return SCORE_ENOMEM;
-    for (size_t i = 0; i < p->n_obs; i++) {
+    for (size_t i = p->n_sorted; i < p->n_obs; i++) {
         const sc_obs *o = &p->obs[i];
         obs_hash_insert(table, cap, obs_key(o->ent, o->field, o->period), i);
     }
@@ -180,6 +186,13 @@ static int obs_hash_reserve(score_panel *p, size_t n)
     p->obs_hash = table;
     p->obs_hash_cap = cap;
     return SCORE_OK;
+}
+
+static void drop_obs_hash(score_panel *p)
+{
+    sc_free(p->obs_hash);
+    p->obs_hash = NULL;
+    p->obs_hash_cap = 0;
 }
 
 static int ent_hash_reserve(score_panel *p, size_t n)
@@ -235,13 +248,12 @@ void sc_panel_rollback(score_panel *p, const sc_savepoint *save)
     p->min_period = save->min_period;
     p->max_period = save->max_period;
     p->last_ent = NO_ENT;
-    /* The enterprise table only lost entries: rebuild it in place. The
-     * observation table is dropped and rebuilt by the next write. */
+    /* Nothing is sorted during a read, so the sorted part is as it was. The
+     * enterprise table only lost entries: rebuild it in place. The tail's
+     * table is dropped and rebuilt by the next write. */
     if (p->ent_hash_cap)
         ent_hash_rebuild(p);
-    sc_free(p->obs_hash);
-    p->obs_hash = NULL;
-    p->obs_hash_cap = 0;
+    drop_obs_hash(p);
     atomic_store(&p->sorted, save->sorted);
     sc_panel_commit(p, NULL);
 }
@@ -309,6 +321,26 @@ int sc_panel_intern(score_panel *p, const char *uscc, uint32_t *ent)
     return SCORE_OK;
 }
 
+static void replace_value(score_panel *p, size_t i, sc_pending *o)
+{
+    if (p->recording && i < p->undo_limit)
+        p->undo[p->n_undo++] = (sc_undo){(uint32_t)i, p->obs[i].value};
+    p->obs[i].value = o->value;
+    o->replaced = 1;
+}
+
+/* The index of the key in the sorted part, or NO_ENT. */
+static size_t find_sorted(const score_panel *p, const sc_pending *o)
+{
+    if (o->ent >= p->n_ent_sorted)
+        return NO_ENT;
+    size_t first = p->ent_start[o->ent], n = p->ent_start[o->ent + 1] - first;
+    size_t i = first + sc_obs_lower_bound(p->obs + first, n, o->field, o->period);
+    if (i < first + n && p->obs[i].field == o->field && p->obs[i].period == o->period)
+        return i;
+    return NO_ENT;
+}
+
 static void store_one(score_panel *p, sc_pending *o, uint64_t key, uint64_t h)
 {
     size_t mask = p->obs_hash_cap - 1;
@@ -319,12 +351,14 @@ static void store_one(score_panel *p, sc_pending *o, uint64_t key, uint64_t h)
             continue;
         size_t i = (v & OBS_INDEX_MASK) - 1;
         const sc_obs *old = &p->obs[i];
-        if (obs_key(old->ent, old->field, old->period) != key)
-            continue;
-        if (p->recording && i < p->undo_limit)
-            p->undo[p->n_undo++] = (sc_undo){(uint32_t)i, p->obs[i].value};
-        p->obs[i].value = o->value;
-        o->replaced = 1;
+        if (obs_key(old->ent, old->field, old->period) == key) {
+            replace_value(p, i, o);
+            return;
+        }
+    }
+    size_t sorted = find_sorted(p, o);
+    if (sorted != NO_ENT) {
+        replace_value(p, sorted, o);
         return;
     }
     size_t i = p->n_obs++;
@@ -337,6 +371,7 @@ static void store_one(score_panel *p, sc_pending *o, uint64_t key, uint64_t h)
             p->max_period = o->period;
     }
     o->replaced = 0;
+    atomic_store_explicit(&p->sorted, 0, memory_order_relaxed);
 }
 
 /* Hashing a whole batch first and prefetching its slots lets the cache
@@ -351,12 +386,12 @@ void sc_panel_store(score_panel *p, sc_pending *batch, size_t n)
             keys[i] = obs_key(b[i].ent, b[i].field, b[i].period);
             hashes[i] = obs_hash_of(keys[i]);
             __builtin_prefetch(&p->obs_hash[(size_t)(hashes[i] >> 32) & (p->obs_hash_cap - 1)]);
+            if (b[i].ent < p->n_ent_sorted)
+                __builtin_prefetch(&p->ent_start[b[i].ent]);
         }
         for (size_t i = 0; i < m; i++)
             store_one(p, &b[i], keys[i], hashes[i]);
     }
-    if (n)
-        atomic_store_explicit(&p->sorted, 0, memory_order_relaxed);
 }
 
 int sc_panel_put(score_panel *p, const char *uscc, int field, uint16_t period, double value,
@@ -395,93 +430,146 @@ static int compare_obs_in_ent(const void *a, const void *b)
     return (x->period > y->period) - (x->period < y->period);
 }
 
-/* Renumber enterprises in USCC order. `rank` receives old id -> new id. */
+/* Renumber enterprises in USCC order: the ids below n_ent_sorted already
+ * are, so only the newcomers are sorted, then merged in from the back.
+ * `ranked` holds the newcomers, `rank` receives old id -> new id. */
 static void renumber(score_panel *p, ranked_code *ranked, uint32_t *rank)
 {
-    for (size_t e = 0; e < p->n_ent; e++) {
-        memcpy(ranked[e].code, p->codes[e], 18);
-        ranked[e].old_id = (uint32_t)e;
+    size_t old = p->n_ent_sorted, added = p->n_ent - old;
+    for (size_t k = 0; k < added; k++) {
+        memcpy(ranked[k].code, p->codes[old + k], 18);
+        ranked[k].old_id = (uint32_t)(old + k);
     }
-    qsort(ranked, p->n_ent, sizeof *ranked, compare_codes);
-    for (size_t e = 0; e < p->n_ent; e++) {
-        rank[ranked[e].old_id] = (uint32_t)e;
-        memcpy(p->codes[e], ranked[e].code, 18);
+    qsort(ranked, added, sizeof *ranked, compare_codes);
+    size_t i = old, j = added;
+    for (size_t k = p->n_ent; k-- > 0;) {
+        if (j == 0 || (i > 0 && memcmp(p->codes[i - 1], ranked[j - 1].code, 18) > 0)) {
+            i--;
+            rank[i] = (uint32_t)k;
+            memmove(p->codes[k], p->codes[i], 18);
+        } else {
+            j--;
+            rank[ranked[j].old_id] = (uint32_t)k;
+            memcpy(p->codes[k], ranked[j].code, 18);
+        }
     }
-    for (size_t i = 0; i < p->n_obs; i++)
-        p->obs[i].ent = rank[p->obs[i].ent];
+    for (size_t o = 0; o < p->n_obs; o++)
+        p->obs[o].ent = rank[p->obs[o].ent];
     ent_hash_rebuild(p);
     p->last_ent = NO_ENT;
 }
 
-/* In-place bucket sort by enterprise (American flag sort): no second copy
- * of the observations is needed. `next` is scratch for n_ent entries. */
-static void bucket_by_enterprise(score_panel *p, uint32_t *next)
+/* In-place bucket sort of obs[0 .. n) by enterprise (American flag sort):
+ * no second copy of the observations is needed. start[n_ent + 1] receives
+ * each enterprise's offset; `next` is scratch for n_ent entries. */
+static void bucket_by_enterprise(sc_obs *obs, size_t n, size_t n_ent, uint32_t *start,
+                                 uint32_t *next)
 {
-    uint32_t *start = p->ent_start;
-    memset(start, 0, (p->n_ent + 1) * sizeof *start);
-    for (size_t i = 0; i < p->n_obs; i++)
-        start[p->obs[i].ent + 1]++;
-    for (size_t e = 0; e < p->n_ent; e++)
+    memset(start, 0, (n_ent + 1) * sizeof *start);
+    for (size_t i = 0; i < n; i++)
+        start[obs[i].ent + 1]++;
+    for (size_t e = 0; e < n_ent; e++)
         start[e + 1] += start[e];
-    memcpy(next, start, p->n_ent * sizeof *next);
-    for (size_t e = 0; e < p->n_ent; e++) {
+    memcpy(next, start, n_ent * sizeof *next);
+    for (size_t e = 0; e < n_ent; e++) {
         while (next[e] < start[e + 1]) {
-            sc_obs x = p->obs[next[e]];
+            sc_obs x = obs[next[e]];
             while (x.ent != e) {
-                sc_obs y = p->obs[next[x.ent]];
-                p->obs[next[x.ent]++] = x;
+                sc_obs y = obs[next[x.ent]];
+                obs[next[x.ent]++] = x;
                 x = y;
             }
-            p->obs[next[e]++] = x;
+            obs[next[e]++] = x;
         }
     }
 }
 
-/* Sort each enterprise's observations by (field, period) where they are
- * not already, and note its latest dated period on the way. */
-static void sort_within_enterprises(score_panel *p)
+/* Sort each enterprise's run of obs by (field, period) where it is not
+ * already in order. */
+static void sort_runs(sc_obs *obs, const uint32_t *start, size_t n_ent)
 {
-    for (size_t e = 0; e < p->n_ent; e++) {
-        sc_obs *o = p->obs + p->ent_start[e];
-        size_t n = p->ent_start[e + 1] - p->ent_start[e];
-        uint16_t last = n ? o[0].period : 0;
-        int in_order = 1;
-        for (size_t i = 1; i < n; i++) {
-            in_order &= compare_obs_in_ent(&o[i - 1], &o[i]) <= 0;
-            last = o[i].period > last ? o[i].period : last;
-        }
-        if (!in_order)
-            qsort(o, n, sizeof *o, compare_obs_in_ent);
-        p->ent_last[e] = last;
+    for (size_t e = 0; e < n_ent; e++) {
+        sc_obs *o = obs + start[e];
+        size_t n = start[e + 1] - start[e];
+        for (size_t i = 1; i < n; i++)
+            if (compare_obs_in_ent(&o[i - 1], &o[i]) > 0) {
+                qsort(o, n, sizeof *o, compare_obs_in_ent);
+                break;
+            }
     }
 }
 
+static uint64_t sort_key(const sc_obs *o)
+{
+    return obs_key(o->ent, o->field, o->period);
+}
+
+/* Merge the sorted tail into the sorted part, from the back, through a copy
+ * of the tail. */
+static void merge_tail(score_panel *p, sc_obs *scratch)
+{
+    size_t tail = p->n_obs - p->n_sorted;
+    memcpy(scratch, p->obs + p->n_sorted, tail * sizeof *scratch);
+    size_t i = p->n_sorted, j = tail;
+    for (size_t k = p->n_obs; j > 0;) {
+        if (i > 0 && sort_key(&p->obs[i - 1]) > sort_key(&scratch[j - 1]))
+            p->obs[--k] = p->obs[--i];
+        else
+            p->obs[--k] = scratch[--j];
+    }
+}
+
+/* Offsets and latest dated period of every enterprise, by one pass. */
+static void index_enterprises(score_panel *p)
+{
+    memset(p->ent_start, 0, (p->n_ent + 1) * sizeof *p->ent_start);
+    memset(p->ent_last, 0, (p->n_ent + 1) * sizeof *p->ent_last);
+    for (size_t i = 0; i < p->n_obs; i++) {
+        const sc_obs *o = &p->obs[i];
+        p->ent_start[o->ent + 1]++;
+        if (o->period > p->ent_last[o->ent])
+            p->ent_last[o->ent] = o->period;
+    }
+    for (size_t e = 0; e < p->n_ent; e++)
+        p->ent_start[e + 1] += p->ent_start[e];
+}
+
+/* Sort what was added since the last sort. The cost follows the tail: the
+ * sorted part is only renumbered (when enterprises were added) and merged. */
 static int sort_panel(score_panel *p)
 {
-    ranked_code *ranked = sc_malloc_array(p->n_ent, sizeof *ranked);
-    uint32_t *rank = sc_malloc_array(p->n_ent, sizeof *rank);
+    size_t added = p->n_ent - p->n_ent_sorted, tail = p->n_obs - p->n_sorted;
+    ranked_code *ranked = sc_malloc_array(added + 1, sizeof *ranked);
+    uint32_t *rank = sc_malloc_array(p->n_ent + 1, sizeof *rank);
+    uint32_t *tail_start = sc_malloc_array(p->n_ent + 1, sizeof *tail_start);
+    sc_obs *scratch = p->n_sorted && tail ? sc_malloc_array(tail, sizeof *scratch) : NULL;
     uint32_t *start = sc_realloc_array(p->ent_start, p->n_ent + 1, sizeof *start);
     if (start)
         p->ent_start = start;
     uint16_t *last = sc_realloc_array(p->ent_last, p->n_ent + 1, sizeof *last);
     if (last)
         p->ent_last = last;
-    if (!ranked || !rank || !start || !last) {
-        sc_free(ranked);
-        sc_free(rank);
-        return sc_error(SCORE_ENOMEM, "out of memory sorting the panel (%zu enterprises)",
-                        p->n_ent);
+    int rc = SCORE_OK;
+    if (!ranked || !rank || !tail_start || (p->n_sorted && tail && !scratch) || !start || !last) {
+        rc = sc_error(SCORE_ENOMEM, "out of memory sorting the panel (%zu observations)", p->n_obs);
+    } else {
+        if (added)
+            renumber(p, ranked, rank);
+        sc_obs *tail_obs = p->obs + p->n_sorted;
+        bucket_by_enterprise(tail_obs, tail, p->n_ent, tail_start, rank);
+        sort_runs(tail_obs, tail_start, p->n_ent);
+        if (scratch)
+            merge_tail(p, scratch);
+        index_enterprises(p);
+        p->n_sorted = p->n_obs;
+        p->n_ent_sorted = p->n_ent;
+        drop_obs_hash(p);
     }
-    renumber(p, ranked, rank);
     sc_free(ranked);
-    bucket_by_enterprise(p, rank);
     sc_free(rank);
-    sort_within_enterprises(p);
-    /* Sorting moved the observations the hash points at. */
-    sc_free(p->obs_hash);
-    p->obs_hash = NULL;
-    p->obs_hash_cap = 0;
-    return SCORE_OK;
+    sc_free(tail_start);
+    sc_free(scratch);
+    return rc;
 }
 
 int sc_panel_prepare(const score_panel *cp)

@@ -221,3 +221,50 @@ Test(panel, readers_in_several_threads_see_the_same_panel)
     cr_assert_gt(jobs[0].sum, 0);
     score_panel_free(p);
 }
+
+/* After a sort, new lines are checked against the sorted part by binary
+ * search and the tail is merged in: replacements of sorted observations,
+ * new observations of known and new enterprises, and a failed read. */
+Test(panel, reading_into_a_sorted_panel)
+{
+    score_panel *p;
+    score_panel_new(&p);
+    const char *first = H U2 ",tax,paid,2024-01,1\n" U2 ",tax,paid,2024-03,3\n" U1
+                        ",tax,paid,2024-01,10\n" U1 ",power,kwh,2024-02,5\n";
+    cr_assert_eq(score_panel_read_buffer(p, "a.csv", first, strlen(first), NULL, NULL), SCORE_OK);
+    char code[19];
+    cr_assert_eq(score_panel_enterprise(p, 0, code), SCORE_OK); /* sorts */
+    const char *second = H U2 ",tax,paid,2024-02,2\n" U2 ",tax,paid,2024-03,33\n" U3
+                         ",tax,paid,2024-01,7\n" U1 ",tax,paid,2024-01,11\n" U3 ",tax,paid,2024-01,8\n";
+    score_read_counts c = {.size = sizeof c};
+    cr_assert_eq(score_panel_read_buffer(p, "b.csv", second, strlen(second), NULL, &c), SCORE_OK);
+    cr_assert_eq(c.replaced, 3, "two in the sorted part, one in the new tail");
+    cr_assert_eq(score_panel_n_observations(p), 6);
+    int months[8];
+    double values[8];
+    size_t n;
+    cr_assert_eq(score_panel_series(p, U2, "tax", "paid", NULL, months, values, 8, &n), SCORE_OK);
+    cr_assert_eq(n, 3);
+    cr_assert(months[0] == 202401 && months[1] == 202402 && months[2] == 202403);
+    cr_assert(values[0] == 1 && values[1] == 2 && values[2] == 33);
+    cr_assert_float_eq(series_last(p, U1, "tax", "paid", NULL, NULL), 11.0, 0);
+    cr_assert_float_eq(series_last(p, U3, "tax", "paid", NULL, NULL), 8.0, 0);
+    const char *expected[] = {U3, U2, U1};
+    for (size_t i = 0; i < 3; i++) {
+        cr_assert_eq(score_panel_enterprise(p, i, code), SCORE_OK);
+        cr_assert_str_eq(code, expected[i]);
+    }
+    /* a failed read after the sort leaves the sorted panel as it was */
+    const char *bad = H U1 ",tax,paid,2024-01,99\n" U1 ",power,kwh,2024-09,1\n"
+                      "91310115MA1K3XY006,tax,paid,2024-01,1\n" U1 ",tax,paid,2024-02,x\n";
+    score_read_options o;
+    score_read_options_init(&o);
+    o.strict = 1;
+    cr_assert_eq(score_panel_read_buffer(p, "c.csv", bad, strlen(bad), &o, NULL), SCORE_EREJECTED);
+    cr_assert_eq(score_panel_n_observations(p), 6);
+    cr_assert_eq(score_panel_n_enterprises(p), 3);
+    cr_assert_float_eq(series_last(p, U1, "tax", "paid", NULL, NULL), 11.0, 0);
+    cr_assert_eq(score_panel_series(p, U1, "power", "kwh", NULL, NULL, NULL, 0, &n), SCORE_OK);
+    cr_assert_eq(n, 1);
+    score_panel_free(p);
+}
