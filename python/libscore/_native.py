@@ -8,7 +8,7 @@ none works, the error lists every place tried.
 import ctypes
 import os
 
-__all__ = ["lib", "ScoreError", "declare", "check"]
+__all__ = ["lib", "ScoreError", "Handle", "declare", "check"]
 
 SCORE_OK = 0
 
@@ -80,3 +80,34 @@ def check(code, what=""):
     """Raise ScoreError for a nonzero status of a call made without errcheck."""
     if code != SCORE_OK:
         raise ScoreError(code, what + lib.score_last_error().decode("utf-8", "replace"))
+
+
+class Handle:
+    """An object the library allocated: close() frees it (with the class's
+    `_free_fn`), and it can be used in a `with` block. Subclasses set
+    `_free_fn` and `_what` (the name in the "is closed" error)."""
+    _free_fn = None
+    _what = "object"
+
+    def __init__(self, handle=None):
+        self._handle = handle
+
+    @property
+    def handle(self):
+        if not getattr(self, "_handle", None):
+            raise ValueError(f"the {self._what} is closed")
+        return self._handle
+
+    def close(self):
+        if getattr(self, "_handle", None):
+            type(self)._free_fn(self._handle)
+            self._handle = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()

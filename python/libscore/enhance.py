@@ -16,7 +16,7 @@ import ctypes
 import json
 import os
 
-from ._native import declare
+from ._native import Handle, declare
 
 GUARANTEE_LGD_SHARING = 0
 GUARANTEE_SUBSTITUTION = 1
@@ -137,10 +137,12 @@ def enhance_parse_request(request, name=None):
     return out
 
 
-class EnhanceConfig:
+class EnhanceConfig(Handle):
     """The bank's parameters: the defaults, or read from a JSON file (`path`),
     JSON text (`text`) or a dict of the keys to change (`values`); give at
     most one. Immutable once made; usable from any thread."""
+    _free_fn = _free
+    _what = "configuration"
 
     def __init__(self, path=None, *, values=None, text=None, name=None):
         self._handle = None
@@ -157,31 +159,12 @@ class EnhanceConfig:
             _new(ctypes.byref(handle))
         self._handle = handle
 
-    def close(self):
-        if getattr(self, "_handle", None):
-            _free(self._handle)
-            self._handle = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        self.close()
-
-    def _ptr(self):
-        if not self._handle:
-            raise ValueError("the configuration is closed")
-        return self._handle
-
     def to_json(self):
         """Every key with the value in force, as score_enhance_config_json writes it."""
         length = ctypes.c_size_t()
-        _config_json(self._ptr(), None, 0, ctypes.byref(length))
+        _config_json(self.handle, None, 0, ctypes.byref(length))
         buffer = ctypes.create_string_buffer(length.value + 1)
-        _config_json(self._ptr(), buffer, len(buffer), ctypes.byref(length))
+        _config_json(self.handle, buffer, len(buffer), ctypes.byref(length))
         return buffer.value.decode("utf-8")
 
     def to_dict(self):
@@ -191,12 +174,12 @@ class EnhanceConfig:
         """The figures with and without the enhancements, as a dict with a
         "without_enhancement" dict of the same keys. `request` is a dict, JSON
         text or an EnhanceRequest."""
-        return _compute_with(self._ptr(), request)
+        return _compute_with(self.handle, request)
 
     def risk_weight(self, pd, lgd=0.45, tenor_years=2.5, annual_sales=None):
         """The IRB risk weight (12.5 K) under this configuration; annual_sales
         in yuan sets the firm-size adjustment (None: a large firm)."""
-        return _risk_weight_with(self._ptr(), pd, lgd, tenor_years, annual_sales)
+        return _risk_weight_with(self.handle, pd, lgd, tenor_years, annual_sales)
 
 
 def _compute_with(handle, request):
@@ -222,10 +205,10 @@ def _risk_weight_with(handle, pd, lgd, tenor_years, annual_sales):
 
 def enhance_compute(request, config=None):
     """EnhanceConfig.compute under `config` (None: the defaults)."""
-    return _compute_with(config._ptr() if config is not None else None, request)
+    return _compute_with(config.handle if config is not None else None, request)
 
 
 def enhance_risk_weight(pd, lgd=0.45, tenor_years=2.5, annual_sales=None, config=None):
     """EnhanceConfig.risk_weight under `config` (None: the defaults)."""
-    return _risk_weight_with(config._ptr() if config is not None else None, pd, lgd,
+    return _risk_weight_with(config.handle if config is not None else None, pd, lgd,
                              tenor_years, annual_sales)

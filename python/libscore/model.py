@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from ._native import declare
+from ._native import Handle, declare
 from .panel import DIAGNOSTIC_FN, Panel, ReadCounts, ReadOptions, _bytes
 
 c_size_p = ctypes.POINTER(ctypes.c_size_t)
@@ -111,10 +111,12 @@ def _options(seed, threads, max_rounds, learning_rate, max_depth, monotone, on_r
     return o, keep
 
 
-class Model:
+class Model(Handle):
     """A trained, calibrated model. Model(path) loads a bundle; the train_*
     class methods train one. Immutable: may be shared by threads. Use it in a
     `with` block or call close()."""
+    _free_fn = _free
+    _what = "model"
 
     def __init__(self, path=None, _handle=None):
         self._handle = None
@@ -158,26 +160,6 @@ class Model:
                       ctypes.byref(handle))
         del keep
         return cls(_handle=handle)
-
-    @property
-    def handle(self):
-        if not self._handle:
-            raise ValueError("the model is closed")
-        return self._handle
-
-    def close(self):
-        if self._handle:
-            _free(self._handle)
-            self._handle = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        self.close()
 
     def save(self, path):
         _save(self.handle, _bytes(path))

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from ._native import declare
+from ._native import Handle, declare
 from .panel import _bytes
 
 c_size_p = ctypes.POINTER(ctypes.c_size_t)
@@ -148,35 +148,6 @@ def _text_of(call, handle):
     return buffer.raw[:length.value].decode("utf-8")
 
 
-class _Handle:
-    """An owned library object: close() frees it; usable in a `with` block."""
-    _free_fn = None
-    _what = "object"
-
-    def __init__(self, handle):
-        self._handle = handle
-
-    @property
-    def handle(self):
-        if not getattr(self, "_handle", None):
-            raise ValueError(f"the {self._what} is closed")
-        return self._handle
-
-    def close(self):
-        if getattr(self, "_handle", None):
-            type(self)._free_fn(self._handle)
-            self._handle = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        self.close()
-
-
 def alert_codes():
     """The alert catalogue: a list of (code, default severity name, description)."""
     out = []
@@ -188,7 +159,7 @@ def alert_codes():
     return out
 
 
-class MonitorConfig(_Handle):
+class MonitorConfig(Handle):
     """Alert thresholds, severities and switches: the defaults, or read from a
     JSON file (`path`), JSON text (`text`) or a dict (`values`), e.g.
     {"alerts": {"POWER_QOQ_DROP": {"max_change": -0.4}}}. Immutable."""
@@ -251,7 +222,7 @@ def monitor_evaluate(panel, asof, previous=None, model=None, config=None):
     return _alerts_list(out)
 
 
-class Monitor(_Handle):
+class Monitor(Handle):
     """A portfolio's last state of every enterprise, updated month by month:
     each update re-assesses only the enterprises with observations dated
     after the previous month. Keeps a reference to the model. Not for use by
@@ -331,7 +302,7 @@ def drift(model, panel, asof, previous=None):
         _drift_free(handle)
 
 
-class Report(_Handle):
+class Report(Handle):
     """The model validation report of `model` on the labelled enterprises of
     `panel` at `asof` (labels: CSV uscc,default)."""
     _free_fn = staticmethod(_report_free)

@@ -3,7 +3,7 @@ import ctypes
 
 import numpy as np
 
-from ._native import declare, lib
+from ._native import Handle, declare, lib
 
 c_size_p = ctypes.POINTER(ctypes.c_size_t)
 
@@ -75,10 +75,12 @@ def _bytes(text):
     return None if text is None else str(text).encode("utf-8")
 
 
-class Panel:
+class Panel(Handle):
     """Enterprise signals, read from standard v1 files or added one by one.
 
     A panel owns library memory: use it in a `with` block or call close()."""
+    _free_fn = _free
+    _what = "panel"
 
     def __init__(self):
         self._handle = None
@@ -86,26 +88,6 @@ class Panel:
         _new(ctypes.byref(handle))
         self._handle = handle
         self.diagnostics = []
-
-    @property
-    def handle(self):
-        if not self._handle:
-            raise ValueError("the panel is closed")
-        return self._handle
-
-    def close(self):
-        if self._handle:
-            _free(self._handle)
-            self._handle = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        self.close()
 
     def _options(self, strict):
         options = ReadOptions(size=ctypes.sizeof(ReadOptions), strict=int(bool(strict)))

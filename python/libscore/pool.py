@@ -8,7 +8,7 @@ import ctypes
 
 import numpy as np
 
-from ._native import declare
+from ._native import Handle, declare
 from .panel import DIAGNOSTIC_FN
 
 __all__ = ["Pool", "pool_config", "simulate", "size", "read_members", "EVENT_TYPES",
@@ -244,12 +244,14 @@ def _collector(into):
     return DIAGNOSTIC_FN(collect)
 
 
-class Pool:
+class Pool(Handle):
     """A pool's ledger in a directory. Use it in a `with` block or close().
 
     Every change is written to the journal and synced before the call
     returns; one writer at a time (a file lock). `warnings` holds what
     opening reported (a torn tail cut off)."""
+    _free_fn = _free
+    _what = "pool"
 
     @staticmethod
     def create(directory, config=None):
@@ -265,26 +267,6 @@ class Pool:
         handle = ctypes.c_void_p()
         _open(_bytes(directory), ctypes.byref(options), ctypes.byref(handle))
         self._handle = handle
-
-    @property
-    def handle(self):
-        if not self._handle:
-            raise ValueError("the pool is closed")
-        return self._handle
-
-    def close(self):
-        if getattr(self, "_handle", None):
-            _free(self._handle)
-            self._handle = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        self.close()
 
     def apply(self, type, uscc=None, amount=0, pd=0.0, dishonest=False, event_id=None):
         """Apply one event (`type` a name such as "lend", amount in fen).
