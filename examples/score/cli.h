@@ -86,5 +86,6 @@ void cli_output_abort(cli_output *o);
 /* ---- subcommands ------------------------------------------------------- */
 
 int cmd_check(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
 
 #endif

@@ -5,6 +5,7 @@
 
 static const cli_command commands[] = {
     {"check", "validate signals files (standard v1) and show what they hold", cmd_check},
+    {"synth", "generate a synthetic population: signals, labels, true PDs", cmd_synth},
 };
 
 static void usage(FILE *out)

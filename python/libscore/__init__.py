@@ -6,5 +6,6 @@ Every failed call raises ScoreError with the library's message.
 """
 from ._native import ScoreError
 from .panel import Panel, uscc_valid, version
+from .synth import synth, synth_panel
 
-__all__ = ["ScoreError", "Panel", "uscc_valid", "version"]
+__all__ = ["ScoreError", "Panel", "uscc_valid", "version", "synth", "synth_panel"]
