@@ -105,6 +105,8 @@ int cmd_synth(int argc, char **argv)
     cli_progress_done();
     if (rc == SCORE_EINVAL || rc == SCORE_ELIMIT) {
         const char *detail = score_last_error();
+        if (!strncmp(detail, "synth: ", 7))
+            detail += 7;
         return cli_usage_error(name, "%s", *detail ? detail : score_strerror(rc));
     }
     if (rc != SCORE_OK)

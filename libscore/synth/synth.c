@@ -47,13 +47,11 @@ static int take_options(const score_synth_options *in, score_synth_options *o, i
     if (o->months < 1 || o->months > SYN_MAX_MONTHS)
         return sc_error(SCORE_EINVAL, "synth: months: expected 1..%d, got %d", SYN_MAX_MONTHS,
                         o->months);
-    int rc = sc_month_arg(o->asof ? o->asof : SYN_DEFAULT_ASOF, "synth: asof", asof);
-    if (rc != SCORE_OK)
-        return rc;
-    int year = SC_MONTH_YEAR(*asof);
-    if (year < SYN_MIN_YEAR || year > SYN_MAX_YEAR)
-        return sc_error(SCORE_EINVAL, "synth: asof: expected a year %d..%d, got %s", SYN_MIN_YEAR,
-                        SYN_MAX_YEAR, o->asof);
+    const char *text = o->asof ? o->asof : SYN_DEFAULT_ASOF;
+    if (sc_month_parse(text, strlen(text), asof) != 0 || SC_MONTH_YEAR(*asof) < SYN_MIN_YEAR ||
+        SC_MONTH_YEAR(*asof) > SYN_MAX_YEAR)
+        return sc_error(SCORE_EINVAL, "synth: asof: expected a month YYYY-MM of the years "
+                        "%d..%d, got \"%.20s\"", SYN_MIN_YEAR, SYN_MAX_YEAR, text);
     if (!(o->default_rate >= 0.001 && o->default_rate <= 0.5))
         return sc_error(SCORE_EINVAL, "synth: default_rate: expected 0.001..0.5, got %g",
                         o->default_rate);
@@ -140,18 +138,6 @@ typedef struct syn_files {
     unsigned char *zbuf;
     size_t zbuf_cap;
 } syn_files;
-
-static voidpf zalloc_sc(voidpf opaque, uInt items, uInt size)
-{
-    (void)opaque;
-    return sc_malloc_array(items, size);
-}
-
-static void zfree_sc(voidpf opaque, voidpf ptr)
-{
-    (void)opaque;
-    sc_free(ptr);
-}
 
 /* mkdir -p: create `dir` and its missing parents. */
 static int make_directory(const char *dir)
@@ -260,8 +246,8 @@ static int files_open(syn_files *fs, const char *dir)
     fs->zbuf = sc_malloc(fs->zbuf_cap);
     if (!fs->zbuf)
         return sc_error(SCORE_ENOMEM, "synth: out of memory");
-    fs->zs.zalloc = zalloc_sc;
-    fs->zs.zfree = zfree_sc;
+    fs->zs.zalloc = sc_zlib_alloc;
+    fs->zs.zfree = sc_zlib_free;
     /* windowBits 15 + 16: a gzip wrapper whose header has no name and a
      * zero time, so equal text gives equal bytes */
     int zrc = deflateInit2(&fs->zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);

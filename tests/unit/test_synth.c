@@ -416,7 +416,7 @@ static void assert_share(const char *what, double count, double n, double expect
               what, share, n, expected, sd);
 }
 
-#define N_SHARES 3000
+#define N_SHARES 2000
 #define BIT(name) (1u << source_bit(name))
 
 static int source_bit(const char *name)
