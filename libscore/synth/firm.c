@@ -151,7 +151,7 @@ static void draw_traits(const syn_world *w, syn_firm *f, syn_rng *r)
     f->theta = syn_chance(r, kp->p_chain) ? chain_share : 0;
     f->growth = 0.002 + 0.008 * f->mu;
     f->beta = syn_range(r, 0.5, 1.5);
-    f->volatility = 0.06 + 0.10 * syn_sigmoid(-1.5 * f->mu);
+    f->volatility = 0.05 + 0.08 * syn_sigmoid(-1.5 * f->mu);
 
     /* sources, and the first month each has data for */
     static const double p_missing_fixed[SYN_N_DENSE] = {
@@ -181,7 +181,7 @@ static void draw_traits(const syn_world *w, syn_firm *f, syn_rng *r)
 
     /* invoice inflation: weaker firms, 18 months or older, with tax data */
     double p_fraud = 0.09 * syn_sigmoid(-1.2 * f->mu - 0.6);
-    int fraud_start = w->asof - syn_int(r, 2, 15);
+    int fraud_start = w->asof - syn_int(r, 4, 15);
     double fraud_rate = syn_range(r, 0.4, 1.2);
     f->fraud_start = 0;
     if (syn_chance(r, p_fraud) && f->has[SS_TAX] && age_at_asof >= 18 &&
@@ -205,12 +205,13 @@ static void new_episode(const syn_world *w, syn_firm *f, int t, syn_rng *r)
     e->lag_social = e->lag_power_arrears + syn_int(r, 0, 2);
     e->lag_court = syn_int(r, 3, 6);
     e->lag_enforced = e->lag_court + syn_int(r, 1, 3);
+    /* a quick recovery, or a long struggle that ends in a restructuring */
     int recovers = syn_chance(r, syn_sigmoid(0.2 + 0.8 * f->mu - 0.4 * f->pi));
-    int duration = syn_int(r, 4, 12);
-    e->end = recovers ? t + duration : INT32_MAX;
+    int quick = syn_int(r, 4, 12), long_struggle = syn_int(r, 12, 36);
+    e->end = t + (recovers ? quick : long_struggle);
     int lists = syn_chance(r, recovers ? 0.25 : 0.55);
     int listed = t + e->lag_enforced + syn_int(r, 2, 4);
-    int delisted = recovers ? e->end + syn_int(r, 1, 3) : 0;
+    int delisted = e->end + syn_int(r, 1, 3);
     if (lists && listed < e->end && listed <= w->asof) {
         e->listed = listed;
         e->delisted = delisted <= w->asof ? delisted : 0;
@@ -253,7 +254,7 @@ static void simulate_latent(const syn_world *w, syn_firm *f, syn_work *k, syn_rn
         }
         if (active >= 0) {
             const syn_episode *e = &f->episodes[active];
-            if (e->end != INT32_MAX && t >= e->end + 5) {
+            if (t >= e->end + 5) {
                 active = -1;            /* recovered, arrears repaid */
                 quiet_until = t + 6;
             } else {
@@ -303,7 +304,7 @@ static double risk_at_asof(const syn_world *w, const syn_firm *f, const syn_work
     double quarter = mean_health(k, from, iT - 2, iT);
     double level = (quarter - mean_health(k, from, from, iT)) / 0.2;
     double trend = (quarter - mean_health(k, from, i6 - 2, i6)) / 0.2;
-    double z = -0.3 * f->mu - 0.45 * level - 0.35 * trend;
+    double z = -0.25 * f->mu - 0.45 * level - 0.35 * trend;
     int listed_now = 0, recovered_recently = 0;
     for (int e = 0; e < f->n_episodes; e++) {
         const syn_episode *ep = &f->episodes[e];
@@ -322,7 +323,7 @@ static double risk_at_asof(const syn_world *w, const syn_firm *f, const syn_work
         z += listed_now ? 1.0 : 0;
         z += recovered_recently ? 0.4 : 0;
     }
-    z += 1.2 * fmin(1.0, k->fake[iT] / 0.5);
+    z += 1.0 * fmin(1.0, k->fake[iT] / 0.5);
     z += 0.1 * f->pi;
     z += 0.06 * (f->kappa - 0.45) / 0.2 - 0.08 * f->theta / 0.45;
     z += f->last_round && w->asof - f->last_round < 18 ? -0.5 : 0;
@@ -481,7 +482,7 @@ static void observe(const syn_world *w, syn_firm *f, syn_work *k, syn_rng *r)
         /* orders lead sales; lumpy; receivables swell with fake invoices */
         double u_none = syn_uniform(r);
         double orders = f->sales * ramp * exp(x) * drift * w->season_sales[i] *
-                        fmax(0.05, 1.0 - 1.1 * severity * ch[3]) * syn_lognoise(r, 0.2);
+                        fmax(0.05, 1.0 - 1.1 * severity * ch[3]) * syn_lognoise(r, 0.15);
         if (u_none < 0.04 + (f->sales < 3e5 ? 0.1 : 0) + 0.2 * ch[3])
             orders = 0;
         double chain = fmin(orders, orders * f->theta * syn_range(r, 0.6, 1.4));
@@ -511,7 +512,7 @@ static void observe(const syn_world *w, syn_firm *f, syn_work *k, syn_rng *r)
         if (m == 12 && in_window && SC_MONTH_YEAR(t) >= rating_first_year && f->has[SS_TAX] &&
             t >= f->source_start[SS_TAX] && f->n_years < SYN_MAX_YEARS) {
             int y = f->n_years++;
-            double score = 1.0 * f->mu - 0.3 * f->pi + 0.3 * syn_normal(r) -
+            double score = 1.0 * f->mu - 0.3 * f->pi + 0.2 * syn_normal(r) -
                            0.4 * (tax_arrears_in_year < 3 ? tax_arrears_in_year : 3);
             if (k->fake[i] > 0 && syn_chance(r, 0.3))
                 score -= 3.0;

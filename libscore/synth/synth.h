@@ -3,7 +3,7 @@
  * only; it writes signal standard v1 text and fills panels through the
  * public reader, never through the signals module's internals.
  *
- * The work is split in three:
+ * The work is split in four files:
  *   world.c   what all firms share: the as-of month and window, clusters
  *             with their shock paths, the calendar (Spring Festival), the
  *             tables of industries and regions, the PD intercept;
@@ -277,7 +277,7 @@ extern const syn_field_info syn_field_infos[SYN_N_FIELDS];
 
 typedef struct syn_episode {
     int onset;               /* month number */
-    int end;                 /* month the recovery starts; INT32_MAX if none by the as-of month */
+    int end;                 /* month the recovery starts (may be after the as-of month) */
     double severity;         /* 0.25 .. 0.65 */
     int lag_sales, lag_power_arrears, lag_tax, lag_social, lag_court, lag_enforced;
     int listed, delisted;    /* months of the dishonest listing and its removal; 0 if none */
