@@ -14,6 +14,7 @@
  *   9. mutual-aid risk pools           score_pool_* (ledger, waterfall, simulation)
  *  10. monitoring, drift and reports   score_monitor_*, score_alerts_*, score_drift_*,
  *                                      score_report_*
+ *  11. synthetic data                  score_synth_*  (a generated population)
  *
  * Conventions that hold for every function below, stated once:
  *
@@ -1647,6 +1648,108 @@ SCORE_API int score_report_html(const score_report *report, char *buffer, size_t
 /* score_report_save: write the page to `path` (a temporary file renamed
  * into place). Fails: SCORE_EINVAL, SCORE_EIO, SCORE_ENOMEM. Thread-safe. */
 SCORE_API int score_report_save(const score_report *report, const char *path);
+
+/* ======================================================================
+ * 11. Synthetic data
+ *
+ * A generator of enterprise signals (standard v1) for a population of
+ * synthetic sci-tech firms, with each firm's true 12-month probability of
+ * default as of a month and a default label drawn from it. No real panel can
+ * be shipped; this one feeds tests, examples, model training and benchmarks.
+ * The generative story (latent health, cluster shocks, distress episodes,
+ * inflated invoices, missing sources, young firms) and every share it
+ * promises are in docs/synth.md.
+ *
+ * Output depends only on the options: the same options give byte-identical
+ * files on one platform, and firm i's data do not depend on how many firms
+ * are generated (a run of N firms is a prefix of a run of N + 1).
+ * ====================================================================== */
+
+/* Options of score_synth_write() and score_synth_panel(). */
+typedef struct score_synth_options {
+    size_t size;                 /* sizeof(score_synth_options) */
+    uint64_t enterprises;        /* firms to generate, 1 .. 10,000,000; default 1000.
+                                    About 1% are established after the as-of month:
+                                    they have a profile only, and no truth or label */
+    int months;                  /* months of history up to the as-of month,
+                                    1 .. 240; default 24 */
+    const char *asof;            /* the as-of month "YYYY-MM", years 1990 .. 2990;
+                                    NULL for the default "2024-12" */
+    uint64_t seed;               /* default 1 */
+    double default_rate;         /* target mean true PD, 0.001 .. 0.5; default 0.05 */
+    score_progress_fn progress;  /* called with stage "synth" and firms done; may be NULL */
+    void *progress_user;
+} score_synth_options;
+
+/* What a generation produced. Set `size` before the call. New members may
+ * be appended. */
+typedef struct score_synth_summary {
+    size_t size;                 /* sizeof(score_synth_summary) */
+    uint64_t enterprises;        /* firms generated (all have signals) */
+    uint64_t scored;             /* firms established by the as-of month: the rows of
+                                    the truth and the labels */
+    uint64_t defaults;           /* of these, labels equal to 1 */
+    double mean_pd;              /* their mean true PD */
+    uint64_t observations;       /* signal lines written (the header excluded) */
+} score_synth_summary;
+
+/*
+ * score_synth_options_init: fill *options with the defaults (1000 firms,
+ * 24 months as of 2024-12, seed 1, default rate 0.05, no progress) and set
+ * its size. Thread-safe.
+ */
+SCORE_API void score_synth_options_init(score_synth_options *options);
+
+/*
+ * score_synth_write: generate a population and write three files into the
+ * directory `dir`, creating it (and missing parents) when needed:
+ *   signals.csv.gz  the signals, standard v1, gzip (no name or time in its
+ *                   header), rows ordered by firm, then source, field, period;
+ *                   only periods up to the as-of month;
+ *   labels.csv      `uscc,default`: 1 if the firm defaults within 12 months
+ *                   after the as-of month, a draw from its true PD;
+ *   truth.csv       `uscc,pd`: each firm's true 12-month PD as of that month.
+ * Labels and truth have one row per firm established by the as-of month, in
+ * the order of the signals. Each file is written under a temporary name in
+ * `dir` and renamed over its final name only when all three are complete,
+ * so a failed or canceled call leaves no partial file (existing files of
+ * those names are replaced only on success). `options` may be NULL for the
+ * defaults; `summary`, when not NULL, receives the counts (its size set).
+ *
+ * Fails: SCORE_EINVAL (dir NULL or empty, an option out of range or a bad
+ * options size, a bad summary size), SCORE_ELIMIT (more than 10,000,000
+ * firms), SCORE_EIO (the directory cannot be created, a file cannot be
+ * written, synced or renamed; the message names the path and the reason),
+ * SCORE_ENOMEM, SCORE_ECANCELED (the progress callback asked to stop).
+ * Thread-safe: calls with different directories may run at once.
+ */
+SCORE_API int score_synth_write(const char *dir, const score_synth_options *options,
+                                score_synth_summary *summary);
+
+/*
+ * score_synth_panel: generate the same population in memory. When `panel`
+ * is not NULL the signals are added to it exactly as reading signals.csv.gz
+ * would add them (they are built as text, about 10 kB per firm and 24
+ * months, and read in one piece, so the panel either gains all of them or,
+ * on failure, is left as it was). `panel` may be NULL when only the truth
+ * is wanted; that is much faster.
+ *
+ * The caller allocates the outputs, each for options->enterprises firms, in
+ * the order of generation; any may be NULL:
+ *   uscc   19 bytes per firm: the code and its NUL;
+ *   pd     the true 12-month PD, NaN for a firm established after the as-of
+ *          month;
+ *   label  0 or 1, -1 for a firm established after the as-of month.
+ * They are written only on success.
+ *
+ * Fails: SCORE_EINVAL, SCORE_ELIMIT, SCORE_ENOMEM, SCORE_ECANCELED as
+ * score_synth_write(); the errors of score_panel_read_buffer() when adding
+ * to the panel (e.g. SCORE_ELIMIT when it would exceed its limits). Needs
+ * the panel to itself.
+ */
+SCORE_API int score_synth_panel(const score_synth_options *options, score_panel *panel,
+                                char *uscc, double *pd, int *label,
+                                score_synth_summary *summary);
 
 #ifdef __cplusplus
 }

@@ -102,5 +102,6 @@ int cmd_pool(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_drift(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
 
 #endif

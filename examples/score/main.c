@@ -15,6 +15,7 @@ static const cli_command commands[] = {
     {"monitor", "early-warning alerts between two months of a portfolio's signals", cmd_monitor},
     {"drift", "population stability (PSI) of features and score, grade migration", cmd_drift},
     {"report", "the model validation report (self-contained HTML) for a risk committee", cmd_report},
+    {"synth", "generate a synthetic population: signals, labels, true PDs", cmd_synth},
 };
 
 static void usage(FILE *out)

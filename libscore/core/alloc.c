@@ -89,6 +89,18 @@ char *sc_strdup(const char *s)
     return copy;
 }
 
+void *sc_zlib_alloc(void *opaque, unsigned items, unsigned size)
+{
+    (void)opaque;
+    return sc_malloc_array(items, size);
+}
+
+void sc_zlib_free(void *opaque, void *ptr)
+{
+    (void)opaque;
+    sc_free(ptr);
+}
+
 int sc_grow(void **array, size_t *capacity, size_t needed, size_t elem)
 {
     if (needed <= *capacity)

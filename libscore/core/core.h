@@ -45,6 +45,10 @@ void *sc_malloc_array(size_t count, size_t size);
 void *sc_realloc_array(void *ptr, size_t count, size_t size);
 void sc_free(void *ptr);
 char *sc_strdup(const char *s);
+/* zlib's allocator hooks (z_stream.zalloc and .zfree; zlib's voidpf is
+ * void * and uInt unsigned), so zlib's memory fails like the library's. */
+void *sc_zlib_alloc(void *opaque, unsigned items, unsigned size);
+void sc_zlib_free(void *opaque, void *ptr);
 
 /* Test hooks (used only by the allocation-failure tests, through the static
  * library): make the nth allocation from now on fail (1 = the next one,

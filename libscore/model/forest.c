@@ -69,7 +69,7 @@ static int count_member(const json_t *obj, const char *key, const char *where, l
  * number is read by jansson, which does not depend on the C locale. */
 static int read_base_score(const json_t *param, float *out)
 {
-    const json_t *v;
+    const json_t *v = NULL;
     int rc = member(param, "base_score", "learner.learner_model_param", JSON_STRING, &v);
     if (rc)
         return rc;
@@ -95,7 +95,7 @@ static int read_base_score(const json_t *param, float *out)
 
 static int check_version(const json_t *model)
 {
-    const json_t *v;
+    const json_t *v = NULL;
     int rc = member(model, "version", "the top level", JSON_ARRAY, &v);
     if (rc)
         return rc;
@@ -116,7 +116,7 @@ static int check_version(const json_t *model)
 /* The learner's parameters: objective, classes, targets, features. */
 static int check_learner(const json_t *learner, size_t n_features, float *base_score)
 {
-    const json_t *objective, *name, *param;
+    const json_t *objective = NULL, *name = NULL, *param = NULL;
     int rc = member(learner, "objective", "learner", JSON_OBJECT, &objective);
     if (!rc)
         rc = member(objective, "name", "learner.objective", JSON_STRING, &name);
@@ -154,7 +154,7 @@ static int check_learner(const json_t *learner, size_t n_features, float *base_s
 /* The booster: gbtree, its trees and tree_info. */
 static int find_trees(const json_t *learner, const json_t **trees)
 {
-    const json_t *booster, *name, *model, *param, *info;
+    const json_t *booster = NULL, *name = NULL, *model = NULL, *param = NULL, *info = NULL;
     int rc = member(learner, "gradient_booster", "learner", JSON_OBJECT, &booster);
     if (!rc)
         rc = member(booster, "name", "learner.gradient_booster", JSON_STRING, &name);
@@ -237,7 +237,7 @@ static int read_tree_json(const json_t *tree, size_t t, tree_json *tj)
 {
     if (!json_is_object(tree))
         return sc_error(SCORE_EFORMAT, MSG "tree %zu is not an object", t);
-    const json_t *param, *id = json_object_get(tree, "id");
+    const json_t *param = NULL, *id = json_object_get(tree, "id");
     char where[64];
     snprintf(where, sizeof where, "tree %zu", t);
     if (id && (!json_is_integer(id) || json_integer_value(id) != (json_int_t)t))
@@ -554,7 +554,7 @@ int sc_forest_from_xgboost(const json_t *model, size_t n_features, sc_forest **o
     if (!json_is_object(model))
         return sc_error(SCORE_EFORMAT, MSG "expected a JSON object");
 
-    const json_t *learner, *trees;
+    const json_t *learner = NULL, *trees = NULL;
     float base_score = 0.5f;
     int rc = check_version(model);
     if (!rc)

@@ -393,7 +393,7 @@ static int prep_join(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 
 static int prep_deposit(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 {
-    size_t i;
+    size_t i = 0;
     int rc = member_amount(l, ev, &i);
     if (rc != SCORE_OK)
         return rc;
@@ -403,7 +403,7 @@ static int prep_deposit(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 
 static int prep_lend(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 {
-    size_t i;
+    size_t i = 0;
     int rc = member_amount(l, ev, &i);
     if (rc != SCORE_OK)
         return rc;
@@ -438,7 +438,7 @@ static int prep_lend(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 
 static int prep_repay(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 {
-    size_t i;
+    size_t i = 0;
     int rc = member_amount(l, ev, &i);
     if (rc != SCORE_OK)
         return rc;
@@ -497,7 +497,7 @@ static int split_others(const sc_ledger *l, size_t defaulter, int64_t total, sc_
 
 static int prep_default(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 {
-    size_t i;
+    size_t i = 0;
     int rc = current_member(l, ev, &i);
     if (rc != SCORE_OK)
         return rc;
@@ -579,7 +579,7 @@ static int prep_recover(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 
 static int prep_leave(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 {
-    size_t i;
+    size_t i = 0;
     int rc = current_member(l, ev, &i);
     if (rc != SCORE_OK)
         return rc;

@@ -7,18 +7,6 @@
 
 #define RAW_CHUNK (256 * 1024)
 
-static voidpf zlib_alloc(voidpf opaque, uInt items, uInt size)
-{
-    (void)opaque;
-    return sc_malloc_array(items, size);
-}
-
-static void zlib_free(voidpf opaque, voidpf ptr)
-{
-    (void)opaque;
-    sc_free(ptr);
-}
-
 /* Make at least `want` unread raw bytes available if the source has them. */
 static int fill_raw(sc_input *in, size_t want)
 {
@@ -52,8 +40,8 @@ static int detect(sc_input *in)
                in->raw[in->raw_pos + 1] == 0x8b;
     if (!in->gzip)
         return SCORE_OK;
-    in->zs.zalloc = zlib_alloc;
-    in->zs.zfree = zlib_free;
+    in->zs.zalloc = sc_zlib_alloc;
+    in->zs.zfree = sc_zlib_free;
     in->zs.opaque = NULL;
     rc = inflateInit2(&in->zs, 15 + 16);
     if (rc != Z_OK)

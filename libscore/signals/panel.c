@@ -693,7 +693,7 @@ int score_panel_series(const score_panel *p, const char *uscc, const char *sourc
             return rc;
         limit = SC_PERIOD_OF_MONTH(month);
     }
-    size_t ent;
+    size_t ent = 0;
     rc = find_code(p, uscc, &ent, fn);
     if (rc != SCORE_OK)
         return rc;

@@ -25,3 +25,8 @@ from .monitor import (Monitor, MonitorConfig, Report, alert_codes, drift, monito
 
 __all__ += ["Monitor", "MonitorConfig", "Report", "alert_codes", "drift", "monitor_evaluate", "psi",
             "psi_verdict"]
+
+# synthetic data
+from .synth import synth, synth_panel
+
+__all__ += ["synth", "synth_panel"]
