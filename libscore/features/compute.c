@@ -194,6 +194,11 @@ static void scale_and_growth(const sc_view *v, double *out)
     out[FT_HEADCOUNT_YOY] = growth(latest(staff, 0, 2), latest(staff, 12, 14));
     out[FT_HEADCOUNT_QOQ] = growth(latest(staff, 0, 2), latest(staff, 3, 5));
     out[FT_ORDERS_YOY] = growth(mean(orders, 0, 2, 2), mean(orders, 12, 14, 2));
+    /* the last quarter against the firm's own recent norm: a slide that
+       neither quarter-on-quarter nor seasonal year-on-year growth sees */
+    out[FT_SALES_VS_12M_AVG] = growth(mean(sales, 0, 2, 2), mean(sales, 0, 11, 3));
+    out[FT_POWER_VS_12M_AVG] = growth(mean(power, 0, 2, 2), mean(power, 0, 11, 3));
+    out[FT_HEADCOUNT_VS_12M_AVG] = growth(latest(staff, 0, 2), mean(staff, 0, 11, 3));
     out[FT_SALES_CV_12M] = coefficient_of_variation(sales);
     out[FT_POWER_CV_12M] = coefficient_of_variation(power);
 }

@@ -307,7 +307,7 @@ def test_commands(data, tmp_path):
     r = run("drift", *common, "--asof", "2024-12", "--previous", "2024-06")
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
-    assert doc["asof"] == "2024-12" and len(doc["features"]) == 78 and "migration" in doc
+    assert doc["asof"] == "2024-12" and len(doc["features"]) == 81 and "migration" in doc
     assert b"score PSI" in r.stderr
 
     page = tmp_path / "r.html"

@@ -185,6 +185,9 @@ Test(features, golden_values_of_every_feature)
     EXPECT(e1, "headcount_yoy", 11.0 / 10 - 1);    /* Dec 2024 on Dec 2023 */
     EXPECT(e1, "headcount_qoq", 11.0 / 12 - 1);    /* on Sep 2024 */
     EXPECT(e1, "orders_yoy", 200.0 / 100 - 1);
+    EXPECT(e1, "sales_vs_12m_avg", 140.0 / 125 - 1);
+    EXPECT(e1, "power_vs_12m_avg", 800.0 / 950 - 1);
+    EXPECT(e1, "headcount_vs_12m_avg", NAN);       /* 2 months in the year: too few for a mean */
     EXPECT(e1, "sales_cv_12m", sqrt(1100.0 / 12) / 125);   /* squared deviations 225+625+225+25 */
     EXPECT(e1, "power_cv_12m", sqrt(110000.0 / 12) / 950);
     EXPECT(e1, "tax_arrears", 0);                  /* Dec's 0 after Nov's 50 */
@@ -254,6 +257,7 @@ Test(features, golden_values_of_every_feature)
     EXPECT(e4, "months_without_invoices_12m", 1);  /* Nov; months before it began do not count */
     EXPECT(e4, "sales_declines", 0);
     EXPECT(e4, "sales_qoq", NAN);                  /* one month in the quarter before */
+    EXPECT(e4, "sales_vs_12m_avg", 20.0 / 17.5 - 1);   /* Oct-Dec on the 4 months there are */
     EXPECT(e4, "history_months", 4);
     EXPECT(e4, "industry_A", NAN);                 /* no industry code: every section missing */
 }
