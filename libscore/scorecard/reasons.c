@@ -147,10 +147,14 @@ static void number_text(const sc_reason_info *r, size_t feature, double v, char 
         snprintf(zh, cap, "%.0f", v);
         snprintf(en, cap, "%.0f", v);
         break;
-    case R_CHANGE:
-        snprintf(zh, cap, "%s %.0f%%", v < 0 ? "下降" : "增长", fabs(v) * 100);
-        snprintf(en, cap, "%s %.0f%%", v < 0 ? "down" : "up", fabs(v) * 100);
+    case R_CHANGE: {
+        /* a reason is what pushes the risk up: growth that does so is too
+           little growth, and must not read like good news */
+        int too_little = v >= 0 && sc_feature_spec[feature].direction < 0;
+        snprintf(zh, cap, "%s %.0f%%", v < 0 ? "下降" : too_little ? "仅增长" : "增长", fabs(v) * 100);
+        snprintf(en, cap, "%s %.0f%%", v < 0 ? "down" : too_little ? "up only" : "up", fabs(v) * 100);
         break;
+    }
     case R_SHARE:
         snprintf(zh, cap, "%.0f%%", v * 100);
         snprintf(en, cap, "%.0f%%", v * 100);

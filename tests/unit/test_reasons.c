@@ -38,7 +38,8 @@ Test(reasons, every_feature_has_a_unique_code)
 Test(reasons, texts_quote_the_numbers)
 {
     EXPECT("power_qoq", -0.38, "用电量较上季度下降 38%", "power use down 38% on the previous quarter");
-    EXPECT("sales_yoy", 0.126, "开票销售额较去年同期增长 13%", "invoiced sales up 13% on the same quarter last year");
+    EXPECT("sales_yoy", 0.126, "开票销售额较去年同期仅增长 13%", "invoiced sales up only 13% on the same quarter last year");
+    EXPECT("sales_yoy", -0.38, "开票销售额较去年同期下降 38%", "invoiced sales down 38% on the same quarter last year");
     EXPECT("tax_arrears", 56000, "欠缴税款 5.6万元", "overdue tax of 56,000 yuan");
     EXPECT("sales_12m", 12345678, "近12个月开票销售额 1234.6万元", "invoiced sales of 12.35 million yuan in the last 12 months");
     EXPECT("sales_12m", 250000000, "近12个月开票销售额 2.50亿元", "invoiced sales of 250.00 million yuan in the last 12 months");
