@@ -59,10 +59,11 @@ def main():
         ours = run([os.path.join(a.build, "bench", "bench_read"), path, "--asof", a.asof,
                     "--repeat", str(a.repeat)])
         theirs = run([sys.executable, "-c", PANDAS, path, str(a.repeat)])
+        gzip_size = os.path.getsize(path)
     lines = int(ours["lines"])
     r_ours, r_pd = float(ours["read_seconds"]), float(theirs["read_seconds"])
     f_ours = float(ours["features_seconds"])
-    print(f"file: {os.path.basename(path)}, {os.path.getsize(path) / 1e6:.1f} MB gzip, "
+    print(f"file: {os.path.basename(path)}, {gzip_size / 1e6:.1f} MB gzip, "
           f"{plain_size / 1e6:.1f} MB uncompressed, {lines:,} lines, "
           f"{int(ours['enterprises']):,} enterprises")
     print("| | seconds | lines/s | peak memory MB |")

@@ -1,5 +1,8 @@
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core.h"
 
@@ -101,6 +104,26 @@ void sc_zlib_free(void *opaque, void *ptr)
     sc_free(ptr);
 }
 
+/* A panel's arrays are tens of megabytes written once in order: with 4 KiB
+ * pages every first touch is a page fault, which cost a third of the time of
+ * reading a file in a virtual machine. Transparent huge pages make that one
+ * fault per 2 MiB. Only advice: ignored where the kernel does not offer them. */
+void sc_advise_huge(void *ptr, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (!ptr || bytes < 2 * huge)
+        return;
+    uintptr_t start = ((uintptr_t)ptr + huge - 1) & ~(huge - 1);
+    uintptr_t end = ((uintptr_t)ptr + bytes) & ~(huge - 1);
+    if (end > start)
+        (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)ptr;
+    (void)bytes;
+#endif
+}
+
 int sc_grow(void **array, size_t *capacity, size_t needed, size_t elem)
 {
     if (needed <= *capacity)
@@ -114,6 +137,7 @@ int sc_grow(void **array, size_t *capacity, size_t needed, size_t elem)
     void *grown = sc_realloc_array(*array, cap, elem);
     if (!grown)
         return SCORE_ENOMEM;
+    sc_advise_huge(grown, cap * elem);
     *array = grown;
     *capacity = cap;
     return SCORE_OK;

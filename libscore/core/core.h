@@ -61,6 +61,9 @@ long sc_test_allocation_count(void);
 /* Grow *array to hold at least `needed` elements of `elem` bytes, growing by
  * half again each time. Returns SCORE_OK or SCORE_ENOMEM (array unchanged). */
 int sc_grow(void **array, size_t *capacity, size_t needed, size_t elem);
+/* Advise the kernel to back a large array with huge pages (see alloc.c);
+ * sc_grow does it for the arrays it grows. */
+void sc_advise_huge(void *ptr, size_t bytes);
 
 /* ---- growable string --------------------------------------------------- */
 

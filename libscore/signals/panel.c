@@ -178,6 +178,7 @@ static int obs_hash_reserve(score_panel *p, size_t n)
     uint32_t *table = sc_calloc(cap, sizeof *table);
     if (!table)
         return SCORE_ENOMEM;
+    sc_advise_huge(table, cap * sizeof *table);
     for (size_t i = p->n_sorted; i < p->n_obs; i++) {
         const sc_obs *o = &p->obs[i];
         obs_hash_insert(table, cap, obs_key(o->ent, o->field, o->period), i);
@@ -203,6 +204,7 @@ static int ent_hash_reserve(score_panel *p, size_t n)
     uint32_t *table = sc_calloc(cap, sizeof *table);
     if (!table)
         return SCORE_ENOMEM;
+    sc_advise_huge(table, cap * sizeof *table);
     sc_free(p->ent_hash);
     p->ent_hash = table;
     p->ent_hash_cap = cap;
