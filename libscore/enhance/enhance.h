@@ -13,17 +13,7 @@
 
 #include "../core/core.h"
 #include "../core/json.h"
-
-/* ---- the standard normal distribution ---------------------------------- */
-
-/* N(x), the standard normal distribution function. Relative error within a
- * few 1e-16 for |x| <= 5, growing to ~1e-14 near x = -37 (where N(x) is
- * ~1e-300); 0 and 1 beyond the range of a double. NaN gives NaN. */
-double sc_enhance_normal_cdf(double x);
-
-/* G(p), the inverse of N: the x with N(x) = p, for 0 < p < 1, accurate to
- * ~1e-15 relative. G(0) = -infinity, G(1) = +infinity, NaN outside 0..1. */
-double sc_enhance_normal_quantile(double p);
+#include "../core/normal.h"
 
 /* ---- the grades of the master scale ------------------------------------ */
 

@@ -19,7 +19,7 @@
 #include "enhance.h"
 
 /* G(0.999), the 99.9% confidence level of the formula, to 21 digits (a test
- * checks it against sc_enhance_normal_quantile) */
+ * checks it against sc_normal_quantile) */
 #define G_999 3.09023230616781354154
 
 
@@ -37,9 +37,7 @@ int sc_enhance_grade(const score_enhance_config *config, double pd)
 
 double sc_enhance_correlation(double pd, double firm_size)
 {
-    /* expm1 keeps w exact for small PDs, where 1 - e^(-50 PD) cancels */
-    double w = expm1(-50.0 * pd) / expm1(-50.0);
-    double r = 0.12 * w + 0.24 * (1.0 - w);
+    double r = sc_irb_corporate_correlation(pd);
     if (firm_size >= 0.0)
         r -= 0.04 * (1.0 - firm_size);
     return r;
@@ -53,7 +51,7 @@ double sc_enhance_irb_k(double pd, double lgd, double maturity, double correlati
         return 0.0;
     double r = correlation;
     double conditional =
-        sc_enhance_normal_cdf((sc_enhance_normal_quantile(pd) + sqrt(r) * G_999) / sqrt(1.0 - r));
+        sc_normal_cdf((sc_normal_quantile(pd) + sqrt(r) * G_999) / sqrt(1.0 - r));
     double b = 0.11852 - 0.05478 * log(pd);
     b *= b;
     double k = (lgd * conditional - pd * lgd) * (1.0 + (maturity - 2.5) * b) / (1.0 - 1.5 * b);

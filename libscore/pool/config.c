@@ -158,10 +158,7 @@ double sc_pool_correlation(const score_pool_config *c, double pd)
 {
     if (c->correlation >= 0)
         return c->correlation;
-    /* Basel II/III IRB corporate exposures: between 0.12 and 0.24, falling
-     * with the PD */
-    double w = (1 - exp(-50 * pd)) / (1 - exp(-50));
-    return 0.12 * w + 0.24 * (1 - w);
+    return sc_irb_corporate_correlation(pd);
 }
 
 /* ---- the JSON file ----------------------------------------------------------- */

@@ -10,7 +10,6 @@
  *   journal.c   the journal's bytes: encoding, verification, replay
  *   pool.c      the public handle: files, lock, mutex, durability
  *   files.c     the events and members CSV files
- *   normal.c    the normal distribution (quantile, CDF, Vasicek)
  *   simulate.c  the Monte Carlo engine and score_pool_simulate
  *   size.c      score_pool_size
  */
@@ -20,6 +19,7 @@
 #include <stdint.h>
 
 #include "../core/core.h"
+#include "../core/normal.h"
 
 /* ---- configuration ------------------------------------------------------ */
 
@@ -167,17 +167,6 @@ typedef struct sc_journal_scan {
  * SCORE_ENOMEM. `name` is used in messages. */
 int sc_journal_replay(const uint8_t *data, size_t size, const char *name, sc_ledger **ledger,
                       sc_journal_scan *scan);
-
-/* ---- the normal distribution ------------------------------------------------------ */
-
-/* The standard normal quantile (Wichura's AS 241, relative error about
- * 1e-16): -inf at 0, +inf at 1, NaN outside [0, 1]. */
-double sc_normal_quantile(double p);
-/* The standard normal CDF. */
-double sc_normal_cdf(double x);
-/* The Vasicek large-pool loss fraction at confidence q:
- * N((G(pd) + sqrt(rho) G(q)) / sqrt(1 - rho)). */
-double sc_vasicek_quantile(double pd, double rho, double q);
 
 /* ---- the Monte Carlo engine (simulate.c), used by size.c ------------------------- */
 

@@ -1,75 +1,11 @@
-/* The loss simulation: the normal quantile, Vasicek's large-pool quantile,
- * exact small-pool distributions, the mean default rate, determinism for
- * any number of threads, common random numbers, sizing, bad input. */
-#include <float.h>
+/* The loss simulation: Vasicek's large-pool limit, exact small-pool
+ * distributions, the mean default rate, determinism for any number of
+ * threads, common random numbers, sizing, bad input. */
 #include <math.h>
 
 #include "core/core.h"
 #include "pool/pool.h"
 #include "pool_test.h"
-
-/* ---- the normal distribution ------------------------------------------------- */
-
-Test(pool_normal, quantile_known_values)
-{
-    static const struct {
-        double p, x;
-    } known[] = {
-        {0.5, 0.0},
-        {0.95, 1.6448536269514722},
-        {0.975, 1.959963984540054},
-        {0.99, 2.3263478740408408},
-        {0.999, 3.090232306167813},
-        {0.8413447460685429, 1.0},
-        {0.022750131948179195, -2.0},
-    };
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
-        double x = sc_normal_quantile(known[i].p);
-        cr_assert(fabs(x - known[i].x) <= 4e-15 * fmax(1, fabs(known[i].x)),
-                  "G(%.17g) = %.17g, expected %.17g", known[i].p, x, known[i].x);
-        cr_assert(fabs(sc_normal_quantile(1 - known[i].p) + known[i].x) < 1e-14);
-    }
-    cr_assert(isinf(sc_normal_quantile(0)) && sc_normal_quantile(0) < 0);
-    cr_assert(isinf(sc_normal_quantile(1)) && sc_normal_quantile(1) > 0);
-    cr_assert(isnan(sc_normal_quantile(-0.1)) && isnan(sc_normal_quantile(1.5)));
-    cr_assert(isnan(sc_normal_quantile(NAN)));
-    cr_assert(isfinite(sc_normal_quantile(4.9e-324)) && sc_normal_quantile(4.9e-324) < -38);
-}
-
-/* G and N invert each other to near machine precision from the centre to
- * the far tail (p down to 1e-300), and G never decreases. */
-Test(pool_normal, quantile_inverts_the_cdf)
-{
-    double worst = 0;
-    for (int e = 1; e <= 300; e++)
-        for (int m = 1; m <= 9; m += 2) {
-            double p = m * pow(10, -e);
-            if (p >= 0.5)
-                continue;
-            double x = sc_normal_quantile(p), back = sc_normal_cdf(x);
-            /* the relative error in p that an error of one ulp in x allows */
-            double allowed = 8 * DBL_EPSILON * fmax(1, x * x);
-            double err = fabs(back - p) / p;
-            worst = fmax(worst, err / allowed);
-            cr_assert(err <= allowed, "p %.3g: N(G(p)) = %.17g (relative error %.3g)", p, back,
-                      err);
-        }
-    double previous = -INFINITY;
-    for (int i = 1; i < 200000; i++) {
-        double x = sc_normal_quantile(i / 200000.0);
-        cr_assert(x >= previous, "not monotone at %d", i);
-        previous = x;
-    }
-    cr_log_info("normal quantile: worst round trip %.3g of the allowance", worst);
-}
-
-Test(pool_normal, vasicek_quantile)
-{
-    double v = sc_vasicek_quantile(0.02, 0.10, 0.99);
-    cr_assert(fabs(v - 0.08236) < 5e-6, "%.8f", v);
-    /* with no correlation, no spread: the quantile is the PD */
-    cr_assert(fabs(sc_vasicek_quantile(0.02, 0, 0.99) - 0.02) < 1e-15);
-}
 
 /* ---- helpers ----------------------------------------------------------------- */
 

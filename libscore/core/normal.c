@@ -1,11 +1,12 @@
-/* The standard normal distribution as the simulation needs it: the
- * quantile (Wichura 1988, Algorithm AS 241, "PPND16": rational
- * approximations in three regions, relative accuracy about 1e-16), the CDF
- * (through erfc, which libm gives to full precision), and the Vasicek
- * large-pool quantile built on both. */
+/* The standard normal distribution: the quantile (Wichura 1988, Algorithm
+ * AS 241, "PPND16": rational approximations in three regions, relative
+ * accuracy about 1e-16, no iteration, so the simulation can call it in its
+ * inner loop and the capital formula gets full precision), the CDF (through
+ * erfc, which libm gives to full precision in the tails where 1 - erf
+ * would cancel), and the Basel pieces built on both. */
 #include <math.h>
 
-#include "pool.h"
+#include "normal.h"
 
 /* A degree-7 polynomial c[0] + c[1] x + ... + c[7] x^7 (Horner). */
 static double poly7(const double c[8], double x)
@@ -71,6 +72,13 @@ double sc_normal_quantile(double p)
 double sc_normal_cdf(double x)
 {
     return 0.5 * erfc(-x * 0.70710678118654752440);
+}
+
+double sc_irb_corporate_correlation(double pd)
+{
+    /* expm1 keeps the weight exact for small PDs, where 1 - e^(-50 PD) cancels */
+    double w = expm1(-50.0 * pd) / expm1(-50.0);
+    return 0.12 * w + 0.24 * (1.0 - w);
 }
 
 double sc_vasicek_quantile(double pd, double rho, double q)
