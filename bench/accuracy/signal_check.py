@@ -21,7 +21,21 @@ import xgboost as xgb
 from compare_tables import auc
 
 
-def one_seed(score, n, seed, asof):
+PARAMS = {"objective": "binary:logistic", "eval_metric": "auc", "tree_method": "hist",
+          "max_depth": 4, "eta": 0.05, "min_child_weight": 50, "subsample": 0.8,
+          "colsample_bytree": 0.5}
+
+
+def holdout_auc(x, label, train, validation, holdout, seed):
+    params = dict(PARAMS, seed=seed)
+    booster = xgb.train(params, xgb.DMatrix(x[train], label=label[train]), num_boost_round=3000,
+                        evals=[(xgb.DMatrix(x[validation], label=label[validation]), "validation")],
+                        early_stopping_rounds=100, verbose_eval=False)
+    return auc(label[holdout], booster.predict(xgb.DMatrix(x[holdout]),
+                                                iteration_range=(0, booster.best_iteration + 1)))
+
+
+def one_seed(score, n, seed, asof, train_sizes):
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([score, "synth", "--enterprises", str(n), "--months", "24", "--asof", asof,
                         "--seed", str(seed), "--out", tmp], check=True, capture_output=True)
@@ -35,36 +49,48 @@ def one_seed(score, n, seed, asof):
     bucket = np.array([zlib.crc32(u.encode()) % 10 for u in data["uscc"]])
     holdout, validation = bucket < 3, bucket == 3
     train = ~holdout & ~validation
-    x = data.drop(columns=["uscc", "default", "pd"])
-    label = data["default"]
-    params = {"objective": "binary:logistic", "eval_metric": "auc", "max_depth": 4, "eta": 0.05,
-              "min_child_weight": 50, "subsample": 0.8, "colsample_bytree": 0.5, "seed": seed}
-    booster = xgb.train(params, xgb.DMatrix(x[train], label=label[train]), num_boost_round=3000,
-                        evals=[(xgb.DMatrix(x[validation], label=label[validation]), "validation")],
-                        early_stopping_rounds=100, verbose_eval=False)
-    y = label[holdout].to_numpy()
-    model = auc(y, booster.predict(xgb.DMatrix(x[holdout]),
-                                   iteration_range=(0, booster.best_iteration + 1)))
-    true = auc(y, data["pd"][holdout].to_numpy())
-    return len(data), y.mean(), int(holdout.sum()), model, true
+    x = data.drop(columns=["uscc", "default", "pd"]).to_numpy(dtype=np.float32)
+    label = data["default"].to_numpy()
+    true = auc(label[holdout], data["pd"][holdout].to_numpy())
+    rows = []
+    order = np.random.default_rng(seed).permutation(len(data))
+    for size in sorted(train_sizes) + [None]:
+        if size is not None and size >= train.sum():
+            continue
+        subset = train.copy()
+        if size is not None:   # the first `size` training firms of a fixed shuffle: nested
+            subset[:] = False
+            chosen = order[train[order]][:size]
+            subset[chosen] = True
+        model = holdout_auc(x, label, subset, validation, holdout, seed)
+        rows.append((int(subset.sum()), model))
+    return len(data), label.mean(), int(holdout.sum()), true, rows
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("score")
-    ap.add_argument("--enterprises", type=int, default=200000)
+    ap.add_argument("--enterprises", type=int, default=600000)
     ap.add_argument("--seeds", default="1,2,3")
+    ap.add_argument("--train-sizes", default="",
+                    help="also train on these numbers of training firms (comma separated)")
     ap.add_argument("--asof", default="2024-12")
     a = ap.parse_args()
-    print("| seed | firms with a row | default rate | holdout | XGBoost on the features | true PD | gap |")
-    print("|---|---|---|---|---|---|---|")
-    gaps = []
+    sizes = [int(v) for v in a.train_sizes.split(",") if v]
+    print("| seed | firms with a row | default rate | holdout | training firms "
+          "| XGBoost on the features | true PD | gap |")
+    print("|---|---|---|---|---|---|---|---|")
+    gaps = {}
     for seed in [int(s) for s in a.seeds.split(",")]:
-        n, rate, hold, model, true = one_seed(a.score, a.enterprises, seed, a.asof)
-        gaps.append(true - model)
-        print(f"| {seed} | {n:,} | {rate:.3f} | {hold:,} | {model:.4f} | {true:.4f} | {true - model:.4f} |")
-    print(f"mean gap {np.mean(gaps):.4f}")
-
+        n, rate, hold, true, rows = one_seed(a.score, a.enterprises, seed, a.asof, sizes)
+        for trained, model in rows:
+            gaps.setdefault(trained if trained in sizes else "all", []).append(true - model)
+            print(f"| {seed} | {n:,} | {rate:.3f} | {hold:,} | {trained:,} | {model:.4f} "
+                  f"| {true:.4f} | {true - model:.4f} |", flush=True)
+    for size in sizes:
+        if size in gaps:
+            print(f"mean gap, {size:,} training firms: {np.mean(gaps[size]):.4f}")
+    print(f"mean gap, all training firms: {np.mean(gaps['all']):.4f}")
 
 if __name__ == "__main__":
     main()
