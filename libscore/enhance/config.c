@@ -26,8 +26,6 @@ const score_enhance_config *sc_enhance_config_or_defaults(const score_enhance_co
 
 void sc_enhance_config_defaults(score_enhance_config *c)
 {
-    static const double bounds[SC_ENHANCE_GRADES - 1] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                         0.02,   0.05,  0.10,   0.20};
     static const double shares[SC_ENHANCE_GRADES] = {0.30, 0.25, 0.20, 0.15, 0.10,
                                                      0.08, 0.05, 0,    0,    0};
     memset(c, 0, sizeof *c);
@@ -49,7 +47,7 @@ void sc_enhance_config_defaults(score_enhance_config *c)
     c->advance_trademark = 0.50;
     c->advance_orders = 0.70;
     c->advance_receivables = 0.80;
-    memcpy(c->grade_bounds, bounds, sizeof bounds);
+    memcpy(c->grade_bounds, sc_master_grade_max_pd, sizeof c->grade_bounds);
     memcpy(c->sales_shares, shares, sizeof shares);
 }
 

@@ -37,7 +37,7 @@ static void figures(const score_enhance_config *cfg, const score_enhance_request
     memset(out, 0, sizeof *out);
     out->size = sizeof *out;
     int grade = sc_enhance_grade(cfg, r->pd);
-    strcpy(out->grade, sc_enhance_grade_names[grade]);
+    strcpy(out->grade, sc_master_grade_names[grade]);
 
     /* capital */
     double pd = fmax(r->pd, cfg->pd_floor);

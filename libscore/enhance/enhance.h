@@ -14,12 +14,11 @@
 #include "../core/core.h"
 #include "../core/json.h"
 #include "../core/normal.h"
+#include "../core/scale.h"
 
 /* ---- the grades of the master scale ------------------------------------ */
 
-#define SC_ENHANCE_GRADES 10 /* AAA AA A BBB BB B CCC CC C D */
-
-extern const char *const sc_enhance_grade_names[SC_ENHANCE_GRADES];
+#define SC_ENHANCE_GRADES SC_MASTER_GRADES /* AAA AA A BBB BB B CCC CC C D */
 
 /* ---- configuration (immutable once made) -------------------------------- */
 

@@ -23,10 +23,6 @@
 #define G_999 3.09023230616781354154
 
 
-const char *const sc_enhance_grade_names[SC_ENHANCE_GRADES] = {
-    "AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D",
-};
-
 int sc_enhance_grade(const score_enhance_config *config, double pd)
 {
     int g = 0;

@@ -1,5 +1,7 @@
 #include <math.h>
+#include <stdio.h>
 
+#include "../core/scale.h"
 #include "model.h"
 
 double sc_calibrated_pd(const sc_calibration *c, double margin)
@@ -104,13 +106,11 @@ size_t sc_grade_of_pd(const score_model *m, double pd)
 
 void sc_model_default_scorecard(score_model *m)
 {
-    static const sc_grade bands[] = {
-        {"AAA", 0.0005}, {"AA", 0.001}, {"A", 0.0025}, {"BBB", 0.005}, {"BB", 0.01},
-        {"B", 0.02}, {"CCC", 0.05}, {"CC", 0.10}, {"C", 0.20}, {"D", 1.0},
-    };
     m->scaling = (sc_scaling){600, 50, 20, 300, 900};
-    m->n_grades = SC_ARRAY_LEN(bands);
-    for (size_t g = 0; g < m->n_grades; g++)
-        m->grades[g] = bands[g];
+    m->n_grades = SC_MASTER_GRADES;
+    for (size_t g = 0; g < m->n_grades; g++) {
+        snprintf(m->grades[g].name, sizeof m->grades[g].name, "%s", sc_master_grade_names[g]);
+        m->grades[g].max_pd = sc_master_grade_max_pd[g];
+    }
     m->n_reasons = 3;
 }

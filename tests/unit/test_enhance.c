@@ -172,7 +172,7 @@ Test(enhance_grade, bounds_are_inclusive)
         {0.05, "CCC"},   {0.1, "CC"},     {0.2, "C"},         {0.2001, "D"},  {1, "D"},
     };
     for (size_t i = 0; i < SC_ARRAY_LEN(cases); i++)
-        cr_assert_str_eq(sc_enhance_grade_names[sc_enhance_grade(&c, cases[i].pd)], cases[i].grade,
+        cr_assert_str_eq(sc_master_grade_names[sc_enhance_grade(&c, cases[i].pd)], cases[i].grade,
                          "PD %g", cases[i].pd);
 }
 
