@@ -1,7 +1,10 @@
 /*
  * core: what every module stands on. Error reporting (thread-local last
  * error), allocation (with failure injection for tests), a growable string,
- * months. Internal: nothing here is exported from libscore.so.
+ * months. Beside this header: json.h (reading config files), money.h
+ * (integer fen), normal.h (the normal distribution and the IRB pieces on
+ * it), scale.h (the default master scale). Internal: nothing here is
+ * exported from libscore.so.
  */
 #ifndef SCORE_CORE_H
 #define SCORE_CORE_H
