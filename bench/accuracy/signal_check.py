@@ -63,7 +63,7 @@ def one_seed(score, n, seed, asof, train_sizes):
             chosen = order[train[order]][:size]
             subset[chosen] = True
         model = holdout_auc(x, label, subset, validation, holdout, seed)
-        rows.append((int(subset.sum()), model))
+        rows.append((size or "all", int(subset.sum()), model))
     return len(data), label.mean(), int(holdout.sum()), true, rows
 
 
@@ -83,14 +83,15 @@ def main():
     gaps = {}
     for seed in [int(s) for s in a.seeds.split(",")]:
         n, rate, hold, true, rows = one_seed(a.score, a.enterprises, seed, a.asof, sizes)
-        for trained, model in rows:
-            gaps.setdefault(trained if trained in sizes else "all", []).append(true - model)
+        for size, trained, model in rows:
+            gaps.setdefault(size, []).append(true - model)
             print(f"| {seed} | {n:,} | {rate:.3f} | {hold:,} | {trained:,} | {model:.4f} "
                   f"| {true:.4f} | {true - model:.4f} |", flush=True)
     for size in sizes:
         if size in gaps:
             print(f"mean gap, {size:,} training firms: {np.mean(gaps[size]):.4f}")
     print(f"mean gap, all training firms: {np.mean(gaps['all']):.4f}")
+
 
 if __name__ == "__main__":
     main()
