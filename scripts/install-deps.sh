@@ -3,7 +3,7 @@
 # Run as root. Installs nothing when everything is present.
 set -euo pipefail
 packages=(
-  build-essential cmake pkg-config clang libclang-rt-dev
+  build-essential cmake pkg-config clang libclang-rt-dev locales
   zlib1g-dev libjansson-dev libxgboost-dev libcriterion-dev abigail-tools
   python3 python3-numpy python3-pytest python3-xgboost python3-pandas
 )
@@ -19,4 +19,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The suite runs once more under a comma-decimal locale (scripts/test.sh).
+if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+  localedef -i de_DE -f UTF-8 de_DE.UTF-8
 fi

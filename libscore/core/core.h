@@ -3,7 +3,8 @@
  * error), allocation (with failure injection for tests), a growable string,
  * months. Beside this header: json.h (reading config files), money.h
  * (integer fen), normal.h (the normal distribution and the IRB pieces on
- * it), scale.h (the default master scale). Internal: nothing here is
+ * it), scale.h (the default master scale), file.h (output files written
+ * whole or not at all). Internal: nothing here is
  * exported from libscore.so.
  */
 #ifndef SCORE_CORE_H
@@ -90,6 +91,23 @@ void sc_str_quote(sc_str *s, const char *text, size_t len, size_t max);
 void sc_str_json(sc_str *s, const char *text);
 /* SCORE_OK, or SCORE_ENOMEM when an append failed. */
 int sc_str_status(const sc_str *s);
+
+/* ---- numbers, whatever the host locale -------------------------------- */
+
+/* printf and strtod in the C locale, whatever locale the host program set
+ * (uselocale on the calling thread only, so thread-safe). Every number the
+ * library writes or parses goes through these or through sc_str_printf. */
+int sc_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int sc_snprintf(char *buf, size_t size, const char *fmt, ...) SC_PRINTF(3, 4);
+double sc_strtod(const char *text, char **end);
+
+/* The shortest of %.15g, %.16g, %.17g that reads back to the same double
+ * ("nan", "inf" and "-inf" for the others); returns its length. */
+#define SC_NUMBER_MAX 32
+size_t sc_format_double(char out[SC_NUMBER_MAX], double v);
+/* Append a JSON number: the shortest round-trip form; null when v is not
+ * finite (JSON has no NaN or infinity). */
+void sc_str_number(sc_str *s, double v);
 
 /* ---- months ---------------------------------------------------------- */
 

@@ -9,7 +9,7 @@ static _Thread_local char last_error[SC_ERROR_MAX];
 
 int sc_verror(int code, const char *fmt, va_list ap)
 {
-    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    sc_vsnprintf(last_error, sizeof last_error, fmt, ap);
     return code;
 }
 

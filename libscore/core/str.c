@@ -53,7 +53,7 @@ void sc_str_printf(sc_str *s, const char *fmt, ...)
     char small[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    int n = sc_vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0)
         return;
@@ -64,7 +64,7 @@ void sc_str_printf(sc_str *s, const char *fmt, ...)
     if (!reserve(s, (size_t)n))
         return;
     va_start(ap, fmt);
-    vsnprintf(s->data + s->len, (size_t)n + 1, fmt, ap);
+    sc_vsnprintf(s->data + s->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     s->len += (size_t)n;
 }

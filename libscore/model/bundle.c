@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "../core/file.h"
 #include "model.h"
 
 #define CHECKSUM_KEY "\n\"checksum\": \"crc32:"
@@ -106,19 +107,23 @@ static int bundle_text(const score_model *m, sc_str *text)
                                            : sc_error(SCORE_ENOMEM, "out of memory writing the bundle");
 }
 
-/* gzip with a fixed header (no name, no time): the same model, the same bytes. */
+/* gzip with a fixed header (no name, no time): the same model, the same bytes.
+ * Written through core/file.h: concurrent saves and a link planted at a
+ * temporary name cannot damage the bundle or another file. */
 static int write_gzip(const char *path, const char *data, size_t len)
 {
-    char temp[4096];
-    if (snprintf(temp, sizeof temp, "%s.tmp", path) >= (int)sizeof temp)
-        return sc_error(SCORE_EINVAL, "%s: path too long", path);
-    FILE *f = fopen(temp, "wb");
-    if (!f)
-        return sc_error(SCORE_EIO, "%s: cannot create: %s", temp, strerror(errno));
+    sc_outfile f;
+    int rc = sc_outfile_open(&f, path, "model bundle");
+    if (rc != SCORE_OK)
+        return rc;
     z_stream zs;
     memset(&zs, 0, sizeof zs);
-    int rc = deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) == Z_OK
-                 ? SCORE_OK : sc_error(SCORE_ENOMEM, "out of memory compressing the bundle");
+    zs.zalloc = sc_zlib_alloc;
+    zs.zfree = sc_zlib_free;
+    if (deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+        sc_outfile_abort(&f);
+        return sc_error(SCORE_ENOMEM, "out of memory compressing the bundle");
+    }
     unsigned char out[1 << 16];
     zs.next_in = (Bytef *)data;
     zs.avail_in = (uInt)len;
@@ -126,20 +131,17 @@ static int write_gzip(const char *path, const char *data, size_t len)
         zs.next_out = out;
         zs.avail_out = sizeof out;
         z = deflate(&zs, Z_FINISH);
-        size_t n = sizeof out - zs.avail_out;
-        if ((z != Z_OK && z != Z_STREAM_END) || fwrite(out, 1, n, f) != n)
-            rc = sc_error(SCORE_EIO, "%s: cannot write: %s", temp, strerror(errno));
+        if (z != Z_OK && z != Z_STREAM_END)
+            rc = sc_error(SCORE_ENOMEM, "%s: cannot compress the bundle (zlib %d)", path, z);
+        else
+            sc_outfile_write(&f, out, sizeof out - zs.avail_out);
     }
     deflateEnd(&zs);
-    if (rc == SCORE_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0))
-        rc = sc_error(SCORE_EIO, "%s: cannot write: %s", temp, strerror(errno));
-    if (fclose(f) != 0 && rc == SCORE_OK)
-        rc = sc_error(SCORE_EIO, "%s: cannot write: %s", temp, strerror(errno));
-    if (rc == SCORE_OK && rename(temp, path) != 0)
-        rc = sc_error(SCORE_EIO, "%s: cannot rename %s into place: %s", path, temp, strerror(errno));
-    if (rc != SCORE_OK)
-        unlink(temp);
-    return rc;
+    if (rc != SCORE_OK) {
+        sc_outfile_abort(&f);
+        return rc;
+    }
+    return sc_outfile_commit(&f);
 }
 
 int sc_bundle_write(const score_model *m, const char *path)

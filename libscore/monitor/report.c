@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/file.h"
 #include "report.h"
 
 void sc_wilson(size_t defaults, size_t count, double *low, double *high)
@@ -394,39 +395,11 @@ int score_report_save(const score_report *r, const char *path)
     static const char fn[] = "score_report_save";
     if (!r || !path)
         return sc_error(SCORE_EINVAL, "%s: NULL argument", fn);
-    sc_str s, temp;
+    sc_str s;
     int rc = render(r, &s, fn);
     if (rc != SCORE_OK)
         return rc;
-    /* a temporary name of our own beside the file, created with the usual
-     * permissions (0666 less the umask), renamed over the file at the end */
-    static atomic_uint counter;
-    sc_str_init(&temp);
-    sc_str_printf(&temp, "%s.tmp.%ld.%u", path, (long)getpid(), atomic_fetch_add(&counter, 1));
-    int fd = sc_str_status(&temp) == SCORE_OK
-                 ? open(temp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666) : -1;
-    if (fd < 0) {
-        rc = sc_str_status(&temp) != SCORE_OK
-                 ? sc_error(SCORE_ENOMEM, "%s: out of memory", fn)
-                 : sc_error(SCORE_EIO, "%s: cannot create %s: %s", fn, temp.data, strerror(errno));
-    } else {
-        size_t done = 0;
-        while (done < s.len) {
-            ssize_t n = write(fd, s.data + done, s.len - done);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                break;
-            done += (size_t)n;
-        }
-        int failed = done != s.len || fsync(fd) != 0;
-        failed |= close(fd) != 0;
-        if (failed || rename(temp.data, path) != 0) {
-            rc = sc_error(SCORE_EIO, "%s: cannot write %s: %s", fn, path, strerror(errno));
-            unlink(temp.data);
-        }
-    }
-    sc_str_free(&temp);
+    rc = sc_write_file(path, s.data, s.len, "report");
     sc_str_free(&s);
     return rc;
 }

@@ -1,3 +1,4 @@
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,15 @@
 #include <zlib.h>
 
 #include "helpers.h"
+
+/* Every test program takes the locale of its environment, as a host program
+ * that calls setlocale(LC_ALL, "") does: scripts/test.sh runs the suite once
+ * more under LC_ALL=de_DE.UTF-8, where a number written with the host's
+ * printf would read "0,02". */
+__attribute__((constructor)) static void use_environment_locale(void)
+{
+    setlocale(LC_ALL, "");
+}
 
 void collect_diagnostic(void *user, const score_diagnostic *d)
 {
