@@ -140,7 +140,7 @@ int sc_forest_predict_kernel(const sc_forest *forest, enum sc_forest_kernel kern
  * default_left, `left` the index (in the whole array) of its left child, the
  * right child being left + 1. A leaf: `value` is its value, `word`
  * 2 * n_features, `left` its own index, so that a walk which goes on from a
- * leaf stays on it (forest.c explains the expanded rows this serves).
+ * leaf stays on it (forest_predict.c explains the expanded rows this serves).
  */
 typedef struct sc_forest_node {
     float value;
@@ -174,5 +174,11 @@ struct sc_forest {
     sc_forest_split *splits;
     float *leaves;
 };
+
+/* The splits of one tree of the perfect layout of depth `depth`. */
+static inline size_t sc_forest_perfect_splits(unsigned depth)
+{
+    return ((size_t)1 << depth) - 1;
+}
 
 #endif
