@@ -624,6 +624,8 @@ int sc_forest_from_xgboost(const json_t *model, size_t n_features, sc_forest **o
         if ((rc = build_perfect(f)))
             goto fail;
     }
+    if ((rc = sc_forest_shap_prepare(f)))
+        goto fail;
     *out = f;
     return SCORE_OK;
 fail:
@@ -643,5 +645,6 @@ void sc_forest_free(sc_forest *f)
     sc_free(f->tree_depth);
     sc_free(f->splits);
     sc_free(f->leaves);
+    sc_forest_shap_free(f);
     sc_free(f);
 }
