@@ -218,7 +218,7 @@ static void pointer_predict(const sc_forest *f, const float *x, size_t n, double
 /*
  * Batches: each vector lane walks one row through the same tree, blocks of
  * 4 vectors at a time, each lane adding its leaves in tree order. One row:
- * each lane walks one tree of the expanded row (forest.c) at a time. Both
+ * each lane walks one tree of the expanded row (forest_predict.c) at a time. Both
  * give XGBoost's bits; on the machine of bench/README.md both are slower
  * than the portable interleaved kernel, so the library does not use them.
  */

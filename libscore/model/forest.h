@@ -95,14 +95,32 @@ double sc_forest_bias(const sc_forest *forest);
 void sc_forest_predict(const sc_forest *forest, const float *rows, size_t n_rows, double *margin);
 
 /*
- * Exact TreeSHAP (Lundberg et al. 2018, as XGBoost's pred_contribs computes
- * it) of one row (n_features floats, NaN = missing): contribs[n_features + 1],
- * the last entry the bias (sc_forest_bias). The entries add up to the
- * row's margin (to rounding). Computed in double. contribs is written only on
+ * Exact TreeSHAP (the contributions XGBoost's pred_contribs computes) of one
+ * row (n_features floats, NaN = missing): contribs[n_features + 1], the last
+ * entry the bias (sc_forest_bias). The entries add up to the row's margin
+ * (to rounding). Computed in double, by the per-leaf tables of shap.c (the
+ * reference algorithm for trees without them). contribs is written only on
  * success. Fails: SCORE_ENOMEM (only for forests deeper than 16 levels,
  * whose paths need a heap buffer). Thread-safe.
  */
 int sc_forest_contributions(const sc_forest *forest, const float *row, double *contribs);
+
+/* The same by Lundberg et al.'s Algorithm 2 on every tree, as XGBoost does:
+ * the reference the tests and the benchmark hold the tables to. */
+int sc_forest_contributions_reference(const sc_forest *forest, const float *row,
+                                      double *contribs);
+
+/* Build the TreeSHAP tables of a forest whose trees are laid out (called by
+ * sc_forest_from_xgboost). Fails: SCORE_ENOMEM. */
+int sc_forest_shap_prepare(sc_forest *forest);
+void sc_forest_shap_free(sc_forest *forest);
+
+/* Trees up to this depth get TreeSHAP tables (2^d doubles a leaf of d
+ * distinct features: 64 KB for a full tree of depth 8)... */
+#define SC_SHAP_FAST_MAX_DEPTH 8
+/* ...as long as all tables together stay within this many doubles (64 MB);
+ * the trees past it take the reference algorithm. */
+#define SC_SHAP_MAX_TABLE ((size_t)1 << 23)
 
 /* ---- kernels (tests and bench/bench_forest.c pick one explicitly) ------- */
 
@@ -140,13 +158,25 @@ int sc_forest_predict_kernel(const sc_forest *forest, enum sc_forest_kernel kern
  * default_left, `left` the index (in the whole array) of its left child, the
  * right child being left + 1. A leaf: `value` is its value, `word`
  * 2 * n_features, `left` its own index, so that a walk which goes on from a
- * leaf stays on it (forest.c explains the expanded rows this serves).
+ * leaf stays on it (forest_predict.c explains the expanded rows this serves).
  */
 typedef struct sc_forest_node {
     float value;
     uint32_t word;
     uint32_t left;
 } sc_forest_node;
+
+/* A leaf of a tree with TreeSHAP tables (shap.c): its node (in its tree),
+ * its d distinct path features, (1 - z) / z of each (z the fraction of the
+ * cover the path keeps at that feature's splits) and where its 2^d table
+ * entries start. */
+typedef struct sc_shap_leaf {
+    uint32_t node;
+    uint32_t d;
+    size_t table;
+    uint32_t feature[SC_SHAP_FAST_MAX_DEPTH];
+    double ratio[SC_SHAP_FAST_MAX_DEPTH];
+} sc_shap_leaf;
 
 /* A split of the perfect layout; `word` as in sc_forest_node. */
 typedef struct sc_forest_split {
@@ -173,6 +203,21 @@ struct sc_forest {
     unsigned depth;
     sc_forest_split *splits;
     float *leaves;
+
+    /* TreeSHAP tables (shap.c): tree t's leaves are shap_leaf[shap_leaf_start[t]
+     * ..] up to the next tree's start, or it has none (SIZE_MAX: the
+     * reference algorithm); shap_bit per node: the position of its split's
+     * feature among the distinct features on the path to it */
+    size_t *shap_leaf_start;     /* n_trees + 1 */
+    uint8_t *shap_bit;
+    sc_shap_leaf *shap_leaf;
+    double *shap_table;
 };
+
+/* The splits of one tree of the perfect layout of depth `depth`. */
+static inline size_t sc_forest_perfect_splits(unsigned depth)
+{
+    return ((size_t)1 << depth) - 1;
+}
 
 #endif
