@@ -1645,6 +1645,20 @@ SCORE_API int score_report_grade_get(const score_report *report, size_t grade,
 SCORE_API int score_report_html(const score_report *report, char *buffer, size_t capacity,
                                 size_t *length);
 
+/*
+ * score_report_json: every figure of the report as one JSON object (since
+ * 1.1.0): the headline measures with their 95% intervals (Gini by Hanley and
+ * McNeil, KS by the Dvoretzky-Kiefer-Wolfowitz bound), the gains table by
+ * decile, each grade with its Wilson interval and Jeffreys p-value, the
+ * Hosmer-Lemeshow test, the challenger (a WOE logistic regression fitted by
+ * the library, scored out of fold), reason-code frequencies and the PSI of
+ * every feature and the score. Numbers that do not exist are null. Copied
+ * as score_report_html copies. Fails: SCORE_EINVAL, SCORE_ENOMEM.
+ * Thread-safe.
+ */
+SCORE_API int score_report_json(const score_report *report, char *buffer, size_t capacity,
+                                size_t *length);
+
 /* score_report_save: write the page to `path` (a temporary file renamed
  * into place). Fails: SCORE_EINVAL, SCORE_EIO, SCORE_ENOMEM. Thread-safe. */
 SCORE_API int score_report_save(const score_report *report, const char *path);

@@ -1,7 +1,8 @@
 /*
  * The standard normal distribution and the Basel IRB pieces built on it,
  * shared by enhance (the capital formula) and pool (the loss simulation and
- * the Vasicek limit). Internal: nothing here is exported.
+ * the Vasicek limit), and the beta and chi-square distributions of the
+ * validation report's tests (special.c). Internal: nothing here is exported.
  */
 #ifndef SCORE_CORE_NORMAL_H
 #define SCORE_CORE_NORMAL_H
@@ -24,5 +25,14 @@ double sc_vasicek_quantile(double pd, double rho, double q);
  * firm-size adjustment: 0.24 at PD 0 falling to 0.12 as the PD rises,
  * weighted by (1 - e^(-50 PD)) / (1 - e^(-50)) (BCBS CRE31.5). */
 double sc_irb_corporate_correlation(double pd);
+
+/* I_x(a, b), the regularised incomplete beta function: the distribution
+ * function of Beta(a, b) at x (0 below 0, 1 above 1, NaN for a or b <= 0).
+ * The Jeffreys test of a grade's PD uses Beta(d + 1/2, n - d + 1/2). */
+double sc_beta_cdf(double x, double a, double b);
+
+/* The chi-square survival function P(X > x) with df degrees of freedom:
+ * the p-value of the Hosmer-Lemeshow statistic. */
+double sc_chi2_sf(double x, double df);
 
 #endif

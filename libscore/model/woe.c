@@ -286,6 +286,24 @@ static void normal_equations(const double *x, const float *label, const float *w
     }
 }
 
+/* The penalised log-likelihood that IRLS climbs. */
+static double penalised_loglik(const double *x, const float *label, const float *weight, size_t n,
+                               size_t p, double ridge, const double *coef)
+{
+    double ll = 0;
+    for (size_t r = 0; r < n; r++) {
+        double eta = coef[0];
+        for (size_t j = 0; j < p; j++)
+            eta += coef[j + 1] * x[r * p + j];
+        /* log(1 + e^eta) without overflow */
+        double log1pexp = eta > 0 ? eta + log1p(exp(-eta)) : log1p(exp(eta));
+        ll += (weight ? weight[r] : 1.0) * (label[r] * eta - log1pexp);
+    }
+    for (size_t j = 1; j <= p; j++)
+        ll -= 0.5 * ridge * coef[j] * coef[j];
+    return ll;
+}
+
 int sc_logit_fit(const double *x, const float *label, const float *weight, size_t n, size_t p,
                  double ridge, double *coef)
 {
@@ -309,6 +327,7 @@ int sc_logit_fit(const double *x, const float *label, const float *weight, size_
         return sc_error(SCORE_EINVAL, "logistic regression: the labels need both goods and bads");
     }
     coef[0] = log(bad / (all - bad));
+    double ll = penalised_loglik(x, label, weight, n, p, ridge, coef);
     int rc = sc_error(SCORE_EINVAL, "logistic regression: no convergence in 100 iterations");
     for (int iteration = 0; iteration < 100; iteration++) {
         normal_equations(x, label, weight, n, p, ridge, coef, a, b);
@@ -317,12 +336,27 @@ int sc_logit_fit(const double *x, const float *label, const float *weight, size_
                                         "(singular system); add a ridge penalty");
             break;
         }
+        /* b is the full Newton step's target; halve the step while the
+         * likelihood falls (far from the optimum a full step can overshoot) */
+        double step = 1, next_ll = ll;
+        for (int halving = 0; halving < 40; halving++, step /= 2) {
+            for (size_t i = 0; i < k; i++)
+                a[i] = coef[i] + step * (b[i] - coef[i]);
+            next_ll = penalised_loglik(x, label, weight, n, p, ridge, a);
+            if (next_ll >= ll - 1e-12 * fabs(ll))
+                break;
+        }
         double moved = 0;
         for (size_t i = 0; i < k; i++) {
-            double step = fabs(b[i] - coef[i]) / (1.0 + fabs(coef[i]));
-            moved = step > moved ? step : moved;
-            coef[i] = b[i];
+            double change = fabs(a[i] - coef[i]) / (1.0 + fabs(coef[i]));
+            moved = change > moved ? change : moved;
+            coef[i] = a[i];
         }
+        if (!isfinite(moved) || !isfinite(next_ll)) {
+            rc = sc_error(SCORE_EINVAL, "logistic regression: the fit is not finite");
+            break;
+        }
+        ll = next_ll;
         if (moved < 1e-10) {
             rc = SCORE_OK;
             break;

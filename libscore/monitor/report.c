@@ -281,6 +281,10 @@ static int compute(score_report *r, const score_model *m, const score_panel *pan
         rc = histograms(r, &s);
     if (rc == SCORE_OK)
         rc = importance(r, m, &s);
+    if (rc == SCORE_OK) {
+        sc_validation_input in = {s.n, s.rows, s.label, s.pd, s.score, s.grade, r->auc, r->ks};
+        rc = sc_validation_compute(&r->validation, m, &in);
+    }
     if (rc == SCORE_OK)
         rc = score_drift_compute(m, panel, asof, NULL, &r->drift);
     if (rc == SCORE_OK)
@@ -318,6 +322,16 @@ int score_report_new(const score_model *model, const score_panel *panel, const c
     }
     *out = r;
     return SCORE_OK;
+}
+
+int score_report_json(const score_report *r, char *buffer, size_t capacity, size_t *length)
+{
+    if (!r)
+        return sc_error(SCORE_EINVAL, "score_report_json: NULL report");
+    sc_str s;
+    sc_str_init(&s);
+    sc_report_json(r, &s);
+    return sc_text_out(&s, buffer, capacity, length, "score_report_json");
 }
 
 int score_report_summary_get(const score_report *r, score_report_summary *out)

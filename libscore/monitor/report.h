@@ -25,6 +25,49 @@ typedef struct sc_importance {
     double mean_abs;         /* mean |contribution| over the sample */
 } sc_importance;
 
+/* ---- the validation pack (validation.c) ---------------------------------- */
+
+#define SC_VALIDATION_DECILES 10
+#define SC_VALIDATION_MAX_CODES 128
+
+typedef struct sc_decile {
+    size_t count, defaults;
+    int score_min, score_max;
+    double pd_mean, default_rate, lift;
+    double cum_bad_share, cum_good_share, ks;   /* riskiest decile first */
+} sc_decile;
+
+typedef struct sc_reason_count {
+    const char *code;        /* static (the reason tables') */
+    size_t first, any;       /* rows where it is the first reason; any of them */
+} sc_reason_count;
+
+typedef struct sc_validation {
+    sc_decile decile[SC_VALIDATION_DECILES];
+    size_t n_deciles;
+    double auc_se, gini, gini_low, gini_high;    /* 95% (Hanley-McNeil) */
+    double ks_low, ks_high;                      /* 95% (DKW, conservative) */
+    double hl_statistic, hl_p;
+    int hl_df;
+    double jeffreys_p[SC_MAX_GRADES];
+    double challenger_auc;                       /* WOE logistic regression, out of fold */
+    size_t challenger_features;
+    char challenger_note[256];                   /* why there is none, when NaN */
+    sc_reason_count reasons[SC_VALIDATION_MAX_CODES];
+    size_t n_reasons, rows_with_reasons;
+} sc_validation;
+
+typedef struct sc_validation_input {
+    size_t n;
+    const float *rows;       /* n x model features */
+    const float *label;
+    const double *pd;
+    const int *score, *grade;
+    double auc, ks;
+} sc_validation_input;
+
+int sc_validation_compute(sc_validation *v, const score_model *m, const sc_validation_input *in);
+
 struct score_report {
     char grades[SC_MAX_GRADES][8];
     size_t n_grades;
@@ -47,10 +90,16 @@ struct score_report {
     char *model_created, *model_training;        /* from the bundle's metadata; may be NULL */
     double model_validation_auc;
     size_t model_trees;
+    sc_validation validation;
 };
 
 /* The Wilson score interval (95%) of `defaults` out of `count`. */
 void sc_wilson(size_t defaults, size_t count, double *low, double *high);
+
+/* The validation pack's sections of the page, and every figure as JSON
+ * (report_pack.c). */
+void sc_report_render_validation(const score_report *r, sc_str *s);
+void sc_report_json(const score_report *r, sc_str *s);
 
 /* Render the whole page into s (check sc_str_status afterwards). */
 void sc_report_render(const score_report *r, sc_str *s);

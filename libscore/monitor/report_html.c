@@ -557,6 +557,7 @@ void sc_report_render(const score_report *r, sc_str *s)
     chart_default_rate(s, r);
     sc_str_puts(s, "</div>\n");
     grade_table(s, r);
+    sc_report_render_validation(r, s);
     psi_table(s, r);
     sc_str_puts(s, "<h2>What drives the scores</h2><div class=\"grid\">");
     chart_importance(s, r);

@@ -135,6 +135,8 @@ _report_grade = declare("score_report_grade_get", ctypes.c_int,
                         [_vp, ctypes.c_size_t, ctypes.POINTER(_Grade)])
 _report_html = declare("score_report_html", ctypes.c_int,
                        [_vp, ctypes.c_char_p, ctypes.c_size_t, c_size_p])
+_report_json = declare("score_report_json", ctypes.c_int,
+                       [_vp, ctypes.c_char_p, ctypes.c_size_t, c_size_p])
 _report_save = declare("score_report_save", ctypes.c_int, [_vp, ctypes.c_char_p])
 _n_grades = declare("score_model_n_grades", ctypes.c_size_t, [_vp], status=False)
 
@@ -334,6 +336,11 @@ class Report(Handle):
 
     def html(self):
         return _text_of(_report_html, self.handle)
+
+    def json(self):
+        """Every figure of the report (intervals, gains table, calibration
+        tests, challenger, reason codes, PSI) as a dict."""
+        return json.loads(_text_of(_report_json, self.handle))
 
     def save(self, path):
         _report_save(self.handle, os.fsencode(path))

@@ -215,6 +215,81 @@ def test_report_numbers_against_numpy(data):
             assert float(shown) == pytest.approx(int(defaults) / int(count), abs=1e-9)
 
 
+def test_report_validation_pack_against_scipy(data):
+    """Every figure of score_report_json recomputed here: deciles with numpy,
+    the Jeffreys and Hosmer-Lemeshow tests with scipy's distributions."""
+    from scipy import stats
+    asof = "2023-12"
+    scored = data["model"].score_panel(data["panel"], asof)
+    with open(data["labels"]) as f:
+        labels = {row["uscc"]: int(row["default"]) for row in csv.DictReader(f)}
+    keep = [i for i, u in enumerate(scored["uscc"]) if u in labels]
+    pd = scored["pd"][keep]
+    score = scored["score"][keep]
+    y = np.array([labels[scored["uscc"][i]] for i in keep])
+    grade = [scored["grade"][i] for i in keep]
+    with libscore.Report(data["model"], data["panel"], data["labels"], asof) as report:
+        doc = report.json()
+        html = report.html()
+    n, nb = len(y), int(y.sum())
+    ng = n - nb
+    assert (doc["labelled"], doc["defaults"]) == (n, nb)
+    # the gains table: riskiest first, ties in the sample's order
+    order = np.argsort(-pd, kind="stable")
+    cum_bad = cum_good = 0
+    expected_hl = 0.0
+    assert len(doc["deciles"]) == 10
+    for d, row in enumerate(doc["deciles"]):
+        part = order[d * n // 10:(d + 1) * n // 10]
+        count, bad = len(part), int(y[part].sum())
+        cum_bad += bad
+        cum_good += count - bad
+        assert (row["count"], row["defaults"]) == (count, bad)
+        assert (row["score_min"], row["score_max"]) == (score[part].min(), score[part].max())
+        assert row["pd_mean"] == pytest.approx(pd[part].mean(), rel=1e-12)
+        assert row["lift"] == pytest.approx((bad / count) / (nb / n), rel=1e-12)
+        assert row["ks"] == pytest.approx(cum_bad / nb - cum_good / ng, abs=1e-12)
+        e = pd[part].sum()
+        expected_hl += (bad - e) ** 2 / (e * (1 - e / count))
+    assert cum_bad == nb and cum_good == ng
+    hl = doc["hosmer_lemeshow"]
+    assert hl["df"] == 8
+    assert hl["statistic"] == pytest.approx(expected_hl, rel=1e-10)
+    assert hl["p_value"] == pytest.approx(stats.chi2.sf(expected_hl, 8), rel=1e-9, abs=1e-14)
+    # Gini's interval by Hanley and McNeil, KS's by the DKW bound
+    auc = doc["auc"]
+    q1, q2 = auc / (2 - auc), 2 * auc * auc / (1 + auc)
+    se = np.sqrt((auc * (1 - auc) + (nb - 1) * (q1 - auc ** 2) + (ng - 1) * (q2 - auc ** 2)) / (nb * ng))
+    assert doc["auc_se"] == pytest.approx(se, rel=1e-12)
+    assert doc["gini_low"] == pytest.approx(max(-1, 2 * (auc - 1.959963984540054 * se) - 1), rel=1e-12)
+    assert doc["gini_high"] == pytest.approx(min(1, 2 * (auc + 1.959963984540054 * se) - 1), rel=1e-12)
+    eps = np.sqrt(np.log(2 / 0.025) / 2 / nb) + np.sqrt(np.log(2 / 0.025) / 2 / ng)
+    assert doc["ks_low"] == pytest.approx(max(0, doc["ks"] - eps), abs=1e-12)
+    assert doc["ks_high"] == pytest.approx(min(1, doc["ks"] + eps), abs=1e-12)
+    # Jeffreys per grade against scipy's beta distribution
+    for g in doc["grades"]:
+        members = [i for i, name in enumerate(grade) if name == g["grade"]]
+        assert g["count"] == len(members)
+        if not members:
+            assert g["jeffreys_p"] is None
+            continue
+        d = int(y[members].sum())
+        mean_pd = pd[members].mean()
+        assert g["mean_pd"] == pytest.approx(mean_pd, rel=1e-12)
+        p = stats.beta.cdf(mean_pd, d + 0.5, len(members) - d + 0.5)
+        assert g["jeffreys_p"] == pytest.approx(p, rel=1e-8, abs=1e-13), g["grade"]
+    # the challenger exists and discriminates; the reason counts add up
+    ch = doc["challenger"]
+    assert ch["features"] > 0 and 0.55 < ch["auc"] <= 1, ch
+    reasons = doc["reasons"]
+    assert sum(c["first"] for c in reasons["codes"]) == reasons["rows"]
+    assert all(c["any"] >= c["first"] for c in reasons["codes"])
+    assert {p["name"] for p in doc["psi"]} >= {"score"}
+    for section in ("Gains table by decile", "Calibration tests", "Challenger", "Reason codes given",
+                    "95% intervals"):
+        assert section in html, section
+
+
 # ---- the page in a real browser -----------------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
