@@ -31,6 +31,8 @@ if [ -d tests/python ] && ls tests/python/test_*.py >/dev/null 2>&1; then
   LD_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)" \
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     LIBSCORE_LIBRARY="$root/build-asan/libscore.so" /usr/bin/python3 -m pytest -q tests/python
+  step "Python package from a fresh clone: pip install ./python, no environment variable"
+  bash tests/python/install-from-clone.sh "$root"
 fi
 
 step "libFuzzer targets, ${fuzz_seconds}s each (clang)"
