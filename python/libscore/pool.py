@@ -314,6 +314,7 @@ class Pool(Handle):
         return counts.as_dict()
 
     def state(self):
+        """The ledger's state: counts, money in fen, NPL ratio, status."""
         s = State()
         with self._use() as h:
             _get_state(h, ctypes.byref(s))
@@ -324,6 +325,7 @@ class Pool(Handle):
         return out
 
     def config(self):
+        """The pool's configuration (a PoolConfig)."""
         c = PoolConfig()
         with self._use() as h:
             _get_config(h, ctypes.byref(c))
@@ -338,6 +340,7 @@ class Pool(Handle):
         return out
 
     def member(self, uscc):
+        """One member's record as a dict (money in fen)."""
         info = MemberInfo()
         uscc_b = _check.text(uscc, "uscc")
         with self._use() as h:
