@@ -251,11 +251,11 @@ class Handle:
     def _free(self) -> None:
         with self._state:
             handle, self._handle = self._handle, None
+            depends, self._depends = self._depends, ()
         if handle:
             type(self)._free_fn(handle)
-        for d in self._depends:
+        for d in depends:
             d._release()
-        self._depends = ()
 
     def close(self) -> None:
         """Close: any later use raises ClosedError. The native object is freed
