@@ -12,9 +12,6 @@ from typing import Any, List, Optional, Sequence
 
 import numpy as np
 
-_F32_MAX = float(np.finfo(np.float32).max)
-
-
 def is_frame(X: Any) -> bool:
     return hasattr(X, "columns") and hasattr(X, "iloc")
 
@@ -105,13 +102,18 @@ def rows(X: Any, names: Sequence[str], allow_1d: bool = True) -> np.ndarray:
         if arr.ndim != 2 or arr.shape[1] != n:
             raise ValueError(f"rows must have {n} columns, got shape {arr.shape}")
         matrix = arr
-    if matrix.dtype.kind == "f":
-        bad = np.isinf(matrix) | (np.abs(np.nan_to_num(matrix, nan=0.0)) > _F32_MAX)
-        if bad.any():
-            r, c = np.argwhere(bad)[0]
-            raise ValueError(f"column {names[c]!r} (index {c}), row {r}: {matrix[r, c]} is not a "
-                             "finite float32; use NaN for a missing value")
-    return np.ascontiguousarray(matrix, dtype=np.float32)
+    if matrix.dtype == np.float32 and matrix.flags.c_contiguous:
+        out = matrix
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = np.ascontiguousarray(matrix, dtype=np.float32)
+    # one pass: an infinity here is an infinite input or one beyond float32
+    bad = np.isinf(out)
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise ValueError(f"column {names[c]!r} (index {c}), row {r}: {matrix[r, c]} is not a "
+                         "finite float32; use NaN for a missing value")
+    return out
 
 
 def labels(y: Any, n_rows: int) -> np.ndarray:

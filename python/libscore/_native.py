@@ -209,31 +209,18 @@ class Handle:
             raise ClosedError(f"the {self._what} is closed")
         return self._handle
 
-    @contextlib.contextmanager
-    def _use(self, write: bool = False) -> Iterator[Any]:
-        """The native handle, held open for the duration of the block."""
+    def _use(self, write: bool = False) -> "_Use":
+        """The native handle, held open for the duration of a `with` block."""
         if not hasattr(self, "_state"):
             raise ClosedError(f"the {self._what} was never opened")
+        return _Use(self, write)
+
+    def _leave(self) -> None:
         with self._state:
-            if self._closing or not self._handle:
-                raise ClosedError(f"the {self._what} is closed")
-            self._calls += 1
-        try:
-            if self._access is not None:
-                exclusive = write or self._locking == "exclusive"
-                self._access.acquire(exclusive)
-                try:
-                    yield self._handle
-                finally:
-                    self._access.release(exclusive)
-            else:
-                yield self._handle
-        finally:
-            with self._state:
-                self._calls -= 1
-                free = self._closing and not self._calls and not self._dependants
-            if free:
-                self._free()
+            self._calls -= 1
+            free = self._closing and not self._calls and not self._dependants
+        if free:
+            self._free()
 
     def _hold(self) -> None:
         with self._state:
@@ -291,6 +278,38 @@ class Handle:
 
     def _describe(self) -> str:
         return f"at 0x{int(self._handle.value if isinstance(self._handle, ctypes.c_void_p) else self._handle):x}"
+
+
+class _Use:
+    """One call's hold on a Handle (a class, not a generator: it is on the
+    path of every call)."""
+    __slots__ = ("obj", "exclusive")
+
+    def __init__(self, obj: Handle, write: bool) -> None:
+        self.obj = obj
+        self.exclusive = write or obj._locking == "exclusive"
+
+    def __enter__(self) -> Any:
+        obj = self.obj
+        with obj._state:
+            if obj._closing or not obj._handle:
+                raise ClosedError(f"the {obj._what} is closed")
+            obj._calls += 1
+        if obj._access is not None:
+            try:
+                obj._access.acquire(self.exclusive)
+            except BaseException:
+                obj._leave()
+                raise
+        return obj._handle
+
+    def __exit__(self, *exc: Any) -> None:
+        obj = self.obj
+        try:
+            if obj._access is not None:
+                obj._access.release(self.exclusive)
+        finally:
+            obj._leave()
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _check, _frame
-from ._native import Handle, declare, using
+from ._native import ClosedError, Handle, declare, using
 from ._progress import Callback
 from .panel import Panel, ReadCounts, ReadOptions
 
@@ -100,8 +100,9 @@ _table_id = declare("score_table_id", ctypes.c_char_p, [ctypes.c_void_p, ctypes.
 _table_id_name = declare("score_table_id_name", ctypes.c_char_p, [ctypes.c_void_p])
 
 
-def _ptr(array: Optional[np.ndarray]) -> Optional[ctypes.c_void_p]:
-    return None if array is None else array.ctypes.data_as(ctypes.c_void_p)
+def _ptr(array: Optional[np.ndarray]) -> Optional[int]:
+    """The address of an array the caller keeps alive through the call."""
+    return None if array is None else array.ctypes.data
 
 
 class _Round:
@@ -311,13 +312,20 @@ class Model(Handle):
     @property
     def feature_names(self) -> List[str]:
         """The columns of the model's rows, in order."""
-        out = []
-        with self._use() as h:
-            for i in range(_n_features(h)):
-                name = ctypes.c_char_p()
-                _feature(h, i, ctypes.byref(name), None)
-                out.append(name.value.decode())
-        return out
+        return list(self._names())
+
+    def _names(self) -> Tuple[str, ...]:
+        # the model is immutable: read once
+        names = getattr(self, "_names_cache", None)
+        if names is None:
+            out = []
+            with self._use() as h:
+                for i in range(_n_features(h)):
+                    name = ctypes.c_char_p()
+                    _feature(h, i, ctypes.byref(name), None)
+                    out.append(name.value.decode())
+            names = self._names_cache = tuple(out)
+        return names
 
     @property
     def input(self) -> str:
@@ -340,7 +348,9 @@ class Model(Handle):
     def rows(self, X: Any) -> np.ndarray:
         """X as the model's float32 rows: a DataFrame by column names, an
         array checked for its shape; infinities refused."""
-        return _frame.rows(X, self.feature_names)
+        if self.closed:
+            raise ClosedError(f"the {self._what} is closed")
+        return _frame.rows(X, self._names())
 
     _rows = rows
 
