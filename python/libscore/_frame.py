@@ -8,7 +8,7 @@ the model has one-hot levels ("name=level") of that column: then they are
 encoded as the library's table reader does.
 """
 import warnings
-from typing import Any, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -26,16 +26,32 @@ def _numeric_column(series: Any, name: str) -> np.ndarray:
         return series.to_numpy(dtype=np.float64, na_value=np.nan)
     if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
         raise TypeError(f"column {name!r} holds dates or times ({dtype}); the model takes numbers")
-    out = np.empty(len(series), dtype=np.float64)
-    for i, v in enumerate(series.tolist()):
-        if v is None or v is pd.NA or (isinstance(v, float) and v != v) or v is pd.NaT:
+    out, bad = _objects(series.tolist())
+    if bad is not None:
+        raise TypeError(f"column {name!r} holds text or other non-numbers "
+                        f"(row {series.index[bad]!r}: {series.iloc[bad]!r}); the model takes "
+                        "numbers")
+    return out
+
+
+def _is_missing(v: Any) -> bool:
+    if v is None or (isinstance(v, float) and v != v):
+        return True
+    return type(v).__name__ in ("NAType", "NaTType")   # pandas' NA and NaT, without pandas
+
+
+def _objects(values: Sequence[Any]) -> Tuple[np.ndarray, Optional[int]]:
+    """Python objects as float64, None/NA/NaN missing; the index of the
+    first value that is not a number, or None."""
+    out = np.empty(len(values), dtype=np.float64)
+    for i, v in enumerate(values):
+        if _is_missing(v):
             out[i] = np.nan
         elif isinstance(v, (bool, np.bool_, int, float, np.integer, np.floating)):
             out[i] = float(v)
         else:
-            raise TypeError(f"column {name!r} holds text or other non-numbers "
-                            f"(row {series.index[i]!r}: {v!r}); the model takes numbers")
-    return out
+            return out, i
+    return out, None
 
 
 def _level_column(series: Any, level: str) -> np.ndarray:
@@ -90,11 +106,11 @@ def rows(X: Any, names: Sequence[str], allow_1d: bool = True) -> np.ndarray:
         arr = np.asarray(X)
         if arr.dtype.kind not in "biuf":
             if arr.dtype.kind == "O":
-                try:
-                    arr = arr.astype(np.float64)
-                except (TypeError, ValueError):
-                    raise TypeError("rows must hold numbers (NaN for missing), got an object "
-                                    "array with non-numbers") from None
+                values, bad = _objects(arr.ravel().tolist())
+                if bad is not None:
+                    raise TypeError("rows must hold numbers (None or NaN for missing); item "
+                                    f"{bad} of the object array is {arr.ravel()[bad]!r}")
+                arr = values.reshape(arr.shape)
             else:
                 raise TypeError(f"rows must hold numbers, got dtype {arr.dtype}")
         if arr.ndim == 1 and allow_1d:

@@ -155,6 +155,11 @@ def test_predict_rows_checked(model):
     with pytest.raises(TypeError, match="numbers"):
         model.predict(np.array([["a", "b", "c"]]))
     assert np.isfinite(model.predict(np.array([[np.nan, np.nan, np.nan]]))).all()
+    # an object array: None is missing, text is refused naming the item
+    assert np.array_equal(model.predict(np.array([[None, 1.0, 2]], dtype=object)),
+                          model.predict(np.array([[np.nan, 1.0, 2.0]])))
+    with pytest.raises(TypeError, match="item 2 .* is 'x'"):
+        model.predict(np.array([[0.5, 1.0, "x"]], dtype=object))
     with pytest.raises(ValueError, match="feature"):
         model.reason(3, 0.0)
     with pytest.raises(ValueError, match="pd"):

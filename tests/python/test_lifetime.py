@@ -231,3 +231,38 @@ def test_reentering_a_panel_from_its_own_change_is_an_error_not_a_deadlock():
     panel.read_bytes(b"uscc,source,field,period,value\nbad,line\n", name="x.csv")
     assert seen and "from within a call" in seen[0]
     panel.close()
+
+
+def test_close_during_a_call_defers_the_free_until_it_returns():
+    # a diagnostic callback holds panel.read_bytes inside C while another
+    # thread closes the panel: the close returns at once, the memory stays
+    # until the call is over
+    panel = libscore.Panel()
+    inside, go = threading.Event(), threading.Event()
+    original = panel._options
+
+    def options(strict):
+        opts, keep = original(strict)
+
+        def diag(user, d):
+            inside.set()
+            go.wait(30)
+        callback = libscore.panel.DIAGNOSTIC_FN(diag)
+        opts.diagnostic = libscore.panel.ctypes.cast(callback, libscore.panel.ctypes.c_void_p)
+        return opts, (keep, callback)
+
+    panel._options = options
+    result = []
+    reader = threading.Thread(target=lambda: result.append(panel.read_bytes(
+        b"uscc,source,field,period,value\nbad,line\n91350100M000100Y43,power,kwh,2024-01,5\n",
+        name="x.csv")))
+    reader.start()
+    assert inside.wait(30)
+    panel.close()
+    assert panel.closed and not _native_freed(panel)
+    with pytest.raises(libscore.ClosedError):
+        panel.features("2024-01")
+    go.set()
+    reader.join()
+    assert result and result[0]["accepted"] == 1
+    assert _native_freed(panel)
