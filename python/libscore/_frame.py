@@ -136,8 +136,8 @@ def labels(y: Any, n_rows: int) -> np.ndarray:
     """0/1 labels, one per row, as float32."""
     if is_frame(y):
         raise TypeError("labels must be one column (a Series or a 1-d array), not a DataFrame")
-    if hasattr(y, "to_numpy") and str(getattr(y, "dtype", "")) in ("Int8", "Int16", "Int32", "Int64", "UInt8",
-                                                     "boolean", "Float32", "Float64"):
+    nullable = ("Int8", "Int16", "Int32", "Int64", "UInt8", "boolean", "Float32", "Float64")
+    if hasattr(y, "to_numpy") and str(getattr(y, "dtype", "")) in nullable:
         arr = y.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         arr = np.asarray(y)

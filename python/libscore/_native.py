@@ -277,7 +277,8 @@ class Handle:
         return f"<libscore.{type(self).__name__} {self._describe()}>"
 
     def _describe(self) -> str:
-        return f"at 0x{int(self._handle.value if isinstance(self._handle, ctypes.c_void_p) else self._handle):x}"
+        handle = self._handle
+        return f"at 0x{(handle.value if isinstance(handle, ctypes.c_void_p) else handle) or 0:x}"
 
 
 class _Use:

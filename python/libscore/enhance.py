@@ -14,7 +14,7 @@ shares and risk weights as fractions.
 """
 import ctypes
 import json
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Optional
 
 from . import _check
 from ._native import Handle, declare, using

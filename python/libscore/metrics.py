@@ -12,8 +12,7 @@ are not shares.
 Scores are risk-ordered: a higher score means more risk (a PD). For a
 points score where higher is safer, pass -score or use higher_is_riskier=False.
 """
-import math
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, Sequence, Tuple, Union
 
 import numpy as np
 

@@ -1,7 +1,7 @@
 """Monitoring: early-warning alerts, drift (PSI) and the validation report."""
 import ctypes
 import json
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -368,4 +368,4 @@ class Report(Handle):
             _report_save(h, raw)
 
 
-from .metrics import psi  # noqa: E402  (re-exported: libscore.monitor.psi as before)
+from .metrics import psi  # noqa: E402,F401  (re-exported: libscore.monitor.psi as before)

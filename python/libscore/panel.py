@@ -1,6 +1,5 @@
 """Enterprise signals (standard v1) in a panel."""
 import ctypes
-import os
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np

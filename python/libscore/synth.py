@@ -5,7 +5,7 @@ import numpy as np
 
 from . import _check
 from ._native import declare
-from ._progress import PROGRESS_FN, Callback
+from ._progress import PROGRESS_FN, Callback  # noqa: F401  (PROGRESS_FN: as before)
 from .panel import Panel
 
 
