@@ -7,6 +7,7 @@ packages=(
   zlib1g-dev libjansson-dev libxgboost-dev libcriterion-dev abigail-tools
   python3 python3-numpy python3-pytest python3-xgboost python3-pandas
   default-jdk-headless junit4
+  python3-sklearn python3-tqdm python3-venv python3-pip python3-setuptools
 )
 if [ "${1:-}" = "--browser" ]; then
   packages+=(chromium python3-pil)   # the HTML report rendered, and its screenshot read

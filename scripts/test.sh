@@ -25,6 +25,14 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 if [ -d tests/python ] && ls tests/python/test_*.py >/dev/null 2>&1; then
   step "Python wrapper (pytest, Debian's python3)"
   LIBSCORE_LIBRARY="$root/build/libscore.so" /usr/bin/python3 -m pytest -q tests/python
+  step "Python wrapper against the sanitizer build's library (a use-after-free aborts)"
+  # python3 itself is not instrumented: the runtimes come first, and leaks
+  # of the interpreter are not ours to report
+  LD_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)" \
+    ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LIBSCORE_LIBRARY="$root/build-asan/libscore.so" /usr/bin/python3 -m pytest -q tests/python
+  step "Python package from a fresh clone: pip install ./python, no environment variable"
+  bash tests/python/install-from-clone.sh "$root"
 fi
 
 step "libFuzzer targets, ${fuzz_seconds}s each (clang)"

@@ -18,3 +18,13 @@ model=$(find "$prefix/moved" -name default.json.gz)
 LD_LIBRARY_PATH=$libdir "$prefix/loan_decision" "$model" >"$prefix/out.txt"
 grep -q '^grade ' "$prefix/out.txt"
 echo "installed, built with pkg-config, ran: $(grep '^grade ' "$prefix/out.txt")"
+# the Python wrapper installed beside the library finds it by itself, moved
+# or not: no LIBSCORE_LIBRARY, only the package's directory on the path
+libpath=$(find "$prefix/moved" -name _libpath.py)
+if [ -n "$libpath" ]; then
+  pydir=$(dirname "$(dirname "$libpath")")
+  out=$(env -i PATH=/usr/bin:/bin PYTHONPATH="$pydir" /usr/bin/python3 -c \
+    "import libscore, sys; print(libscore.LIBRARY_PATH); print(libscore.Model(sys.argv[1]))" "$model")
+  echo "$out" | grep -q "^$prefix/moved/" || { echo "the wrapper loaded another library: $out" >&2; exit 1; }
+  echo "installed Python wrapper: $(echo "$out" | tail -n 1)"
+fi

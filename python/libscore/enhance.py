@@ -14,9 +14,10 @@ shares and risk weights as fractions.
 """
 import ctypes
 import json
-import os
+from typing import Any, Dict, Optional
 
-from ._native import Handle, declare
+from . import _check
+from ._native import Handle, declare, using
 
 GUARANTEE_LGD_SHARING = 0
 GUARANTEE_SUBSTITUTION = 1
@@ -120,20 +121,24 @@ _risk_weight = declare("score_enhance_risk_weight", ctypes.c_int,
                         ctypes.c_int64, ctypes.POINTER(ctypes.c_double)])
 
 
-def _text(value):
+def _text(value: Any) -> bytes:
     if isinstance(value, (dict, list)):
         value = json.dumps(value)
-    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    raise TypeError(f"expected a dict, JSON text or bytes, got {type(value).__name__}")
 
 
-def enhance_parse_request(request, name=None):
+def enhance_parse_request(request: Any, name: Optional[str] = None) -> EnhanceRequest:
     """An EnhanceRequest from a dict, JSON text or bytes, with the library's
     own checks (ScoreError naming the key otherwise). "pd" may be missing;
     set .pd before computing."""
     out = EnhanceRequest()
     _request_init(ctypes.byref(out))
     data = _text(request)
-    _request_parse(data, len(data), None if name is None else name.encode(), ctypes.byref(out))
+    _request_parse(data, len(data), _check.text(name, "name", optional=True), ctypes.byref(out))
     return out
 
 
@@ -144,50 +149,58 @@ class EnhanceConfig(Handle):
     _free_fn = _free
     _what = "configuration"
 
-    def __init__(self, path=None, *, values=None, text=None, name=None):
-        self._handle = None
+    def __init__(self, path: Optional[_check.PathLike] = None, *,
+                 values: Optional[Dict[str, Any]] = None, text: Optional[str] = None,
+                 name: Optional[str] = None) -> None:
         if sum(x is not None for x in (path, values, text)) > 1:
             raise ValueError("give at most one of path, values and text")
         handle = ctypes.c_void_p()
         if path is not None:
-            _load(os.fsencode(path), ctypes.byref(handle))
+            _load(_check.path(path, "configuration path"), ctypes.byref(handle))
         elif values is not None or text is not None:
             data = _text(values if values is not None else text)
-            _parse_config(data, len(data), None if name is None else name.encode(),
+            _parse_config(data, len(data), _check.text(name, "name", optional=True),
                           ctypes.byref(handle))
         else:
             _new(ctypes.byref(handle))
-        self._handle = handle
+        super().__init__(handle)
 
-    def to_json(self):
+    def _describe(self) -> str:
+        return f"funding_rate {self.to_dict().get('funding_rate')}"
+
+    def to_json(self) -> str:
         """Every key with the value in force, as score_enhance_config_json writes it."""
         length = ctypes.c_size_t()
-        _config_json(self.handle, None, 0, ctypes.byref(length))
-        buffer = ctypes.create_string_buffer(length.value + 1)
-        _config_json(self.handle, buffer, len(buffer), ctypes.byref(length))
+        with self._use() as h:
+            _config_json(h, None, 0, ctypes.byref(length))
+            buffer = ctypes.create_string_buffer(length.value + 1)
+            _config_json(h, buffer, len(buffer), ctypes.byref(length))
         return buffer.value.decode("utf-8")
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
+        """Every key with the value in force, as a dict."""
         return json.loads(self.to_json())
 
-    def compute(self, request):
+    def compute(self, request: Any) -> Dict[str, Any]:
         """The figures with and without the enhancements, as a dict with a
         "without_enhancement" dict of the same keys. `request` is a dict, JSON
         text or an EnhanceRequest."""
-        return _compute_with(self.handle, request)
+        return _compute_with(self, request)
 
-    def risk_weight(self, pd, lgd=0.45, tenor_years=2.5, annual_sales=None):
+    def risk_weight(self, pd: float, lgd: float = 0.45, tenor_years: float = 2.5,
+                    annual_sales: Any = None) -> float:
         """The IRB risk weight (12.5 K) under this configuration; annual_sales
         in yuan sets the firm-size adjustment (None: a large firm)."""
-        return _risk_weight_with(self.handle, pd, lgd, tenor_years, annual_sales)
+        return _risk_weight_with(self, pd, lgd, tenor_years, annual_sales)
 
 
-def _compute_with(handle, request):
+def _compute_with(config: Optional[EnhanceConfig], request: Any) -> Dict[str, Any]:
     if not isinstance(request, EnhanceRequest):
         request = enhance_parse_request(request)
     with_ = EnhanceResult(size=ctypes.sizeof(EnhanceResult))
     without = EnhanceResult(size=ctypes.sizeof(EnhanceResult))
-    _compute(handle, ctypes.byref(request), ctypes.byref(with_), ctypes.byref(without))
+    with using(config) as (handle,):
+        _compute(handle, ctypes.byref(request), ctypes.byref(with_), ctypes.byref(without))
     result = {}
     if request.uscc:
         result["uscc"] = request.uscc.decode()
@@ -196,19 +209,26 @@ def _compute_with(handle, request):
     return result
 
 
-def _risk_weight_with(handle, pd, lgd, tenor_years, annual_sales):
-    fen = -1 if annual_sales is None else round(annual_sales * 100)
+def _risk_weight_with(config: Optional[EnhanceConfig], pd: Any, lgd: Any, tenor_years: Any,
+                      annual_sales: Any) -> float:
+    fen = -1 if annual_sales is None else _check.yuan_to_fen(annual_sales, "annual_sales")
+    if fen < -1:
+        raise ValueError("annual_sales must not be negative")
+    args = (_check.real(pd, "pd", 0.0, 1.0), _check.real(lgd, "lgd", 0.0, 1.0),
+            _check.real(tenor_years, "tenor_years", 0.0))
     out = ctypes.c_double()
-    _risk_weight(handle, pd, lgd, tenor_years, fen, ctypes.byref(out))
+    with using(config) as (handle,):
+        _risk_weight(handle, *args, fen, ctypes.byref(out))
     return out.value
 
 
-def enhance_compute(request, config=None):
+def enhance_compute(request: Any, config: Optional[EnhanceConfig] = None) -> Dict[str, Any]:
     """EnhanceConfig.compute under `config` (None: the defaults)."""
-    return _compute_with(config.handle if config is not None else None, request)
+    return _compute_with(config, request)
 
 
-def enhance_risk_weight(pd, lgd=0.45, tenor_years=2.5, annual_sales=None, config=None):
+def enhance_risk_weight(pd: float, lgd: float = 0.45, tenor_years: float = 2.5,
+                        annual_sales: Any = None,
+                        config: Optional[EnhanceConfig] = None) -> float:
     """EnhanceConfig.risk_weight under `config` (None: the defaults)."""
-    return _risk_weight_with(config.handle if config is not None else None, pd, lgd,
-                             tenor_years, annual_sales)
+    return _risk_weight_with(config, pd, lgd, tenor_years, annual_sales)

@@ -1,11 +1,12 @@
 """Monitoring: early-warning alerts, drift (PSI) and the validation report."""
 import ctypes
 import json
-import os
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from ._native import Handle, declare
+from . import _check
+from ._native import Handle, declare, using
 from .panel import _bytes
 
 c_size_p = ctypes.POINTER(ctypes.c_size_t)
@@ -141,7 +142,7 @@ _report_save = declare("score_report_save", ctypes.c_int, [_vp, ctypes.c_char_p]
 _n_grades = declare("score_model_n_grades", ctypes.c_size_t, [_vp], status=False)
 
 
-def _text_of(call, handle):
+def _text_of(call: Any, handle: Any) -> str:
     """Text from a function with the (buffer, capacity, &length) convention."""
     length = ctypes.c_size_t()
     call(handle, None, 0, ctypes.byref(length))
@@ -150,7 +151,7 @@ def _text_of(call, handle):
     return buffer.raw[:length.value].decode("utf-8")
 
 
-def alert_codes():
+def alert_codes() -> List[Tuple[str, str, str]]:
     """The alert catalogue: a list of (code, default severity name, description)."""
     out = []
     names = {1: "info", 2: "warning", 3: "critical"}
@@ -168,28 +169,37 @@ class MonitorConfig(Handle):
     _free_fn = staticmethod(_config_free)
     _what = "configuration"
 
-    def __init__(self, path=None, *, values=None, text=None, name=None):
-        self._handle = None
+    def __init__(self, path: Optional[_check.PathLike] = None, *,
+                 values: Optional[Dict[str, Any]] = None, text: Optional[str] = None,
+                 name: Optional[str] = None) -> None:
         if sum(x is not None for x in (path, values, text)) > 1:
             raise ValueError("give at most one of path, values and text")
         handle = ctypes.c_void_p()
         if path is not None:
-            _config_load(os.fsencode(path), ctypes.byref(handle))
+            _config_load(_check.path(path, "configuration path"), ctypes.byref(handle))
         elif values is not None or text is not None:
+            if text is not None and not isinstance(text, str):
+                raise TypeError(f"text must be a str, got {type(text).__name__}")
             data = (json.dumps(values) if values is not None else text).encode("utf-8")
             _config_parse(data, len(data), _bytes(name), ctypes.byref(handle))
         else:
             _config_new(ctypes.byref(handle))
         super().__init__(handle)
 
-    def to_json(self):
-        return _text_of(_config_json, self.handle)
+    def _describe(self) -> str:
+        return f"{len(self.to_dict().get('alerts', {}))} alerts configured"
 
-    def to_dict(self):
+    def to_json(self) -> str:
+        """Every setting in force as JSON text."""
+        with self._use() as h:
+            return _text_of(_config_json, h)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """Every setting in force as a dict."""
         return json.loads(self.to_json())
 
 
-def _alerts_list(handle):
+def _alerts_list(handle: Any) -> List[Dict[str, Any]]:
     """The alerts of a score_alerts list as dicts (evidence parsed), then free it."""
     try:
         out = []
@@ -207,76 +217,79 @@ def _alerts_list(handle):
         _alerts_free(handle)
 
 
-def _model_handle(model):
-    return None if model is None else model.handle
-
-
-def _config_handle(config):
-    return None if config is None else config.handle
-
-
-def monitor_evaluate(panel, asof, previous=None, model=None, config=None):
+def monitor_evaluate(panel: Any, asof: str, previous: Optional[str] = None, model: Any = None,
+                     config: Optional[MonitorConfig] = None) -> List[Dict[str, Any]]:
     """The alerts between `previous` (default: the month before) and `asof`,
     evaluating every enterprise of the panel at both months (no state)."""
     out = ctypes.c_void_p()
-    _evaluate(_model_handle(model), _config_handle(config), panel.handle, _bytes(asof),
-              _bytes(previous), ctypes.byref(out))
+    asof_b, previous_b = _bytes(asof), _bytes(previous)
+    with using(model, config, panel) as (m, c, p):
+        _evaluate(m, c, p, asof_b, previous_b, ctypes.byref(out))
     return _alerts_list(out)
 
 
 class Monitor(Handle):
     """A portfolio's last state of every enterprise, updated month by month:
     each update re-assesses only the enterprises with observations dated
-    after the previous month. Keeps a reference to the model. Not for use by
-    two threads at once."""
+    after the previous month. The model stays alive (even when closed)
+    until the monitor is freed. Calls from several threads take turns."""
     _free_fn = staticmethod(_monitor_free)
     _what = "monitor"
+    _locking = "exclusive"
 
-    def __init__(self, model=None, config=None):
-        self._handle = None
+    def __init__(self, model: Any = None, config: Optional[MonitorConfig] = None) -> None:
         handle = ctypes.c_void_p()
-        _monitor_new(_model_handle(model), _config_handle(config), ctypes.byref(handle))
+        with using(model, config) as (m, c):
+            _monitor_new(m, c, ctypes.byref(handle))
+            # holds the model before this block lets a close() free it
+            super().__init__(handle, depends=[model] if model is not None else [])
         self._model = model
-        super().__init__(handle)
 
-    def update(self, panel, asof):
+    def _describe(self) -> str:
+        s = self.stats
+        month = s["month"]
+        when = f"at {month // 100}-{month % 100:02d}" if month > 0 else "not updated"
+        return f"{when}, {s['enterprises']} enterprises"
+
+    def update(self, panel: Any, asof: str) -> List[Dict[str, Any]]:
         """Bring the monitor to `asof` with the panel as it now is; the alerts raised."""
         out = ctypes.c_void_p()
-        _monitor_update(self.handle, panel.handle, _bytes(asof), ctypes.byref(out))
+        asof_b = _bytes(asof)
+        with using(self, panel) as (h, p):
+            _monitor_update(h, p, asof_b, ctypes.byref(out))
         return _alerts_list(out)
 
     @property
-    def stats(self):
+    def stats(self) -> Dict[str, int]:
+        """month (YYYYMM, 0 before the first update), enterprises, evaluated, carried."""
         s = _Stats(size=ctypes.sizeof(_Stats))
-        _monitor_stats(self.handle, ctypes.byref(s))
+        with self._use() as h:
+            _monitor_stats(h, ctypes.byref(s))
         return {"month": s.month, "enterprises": s.enterprises, "evaluated": s.evaluated,
                 "carried": s.carried}
 
 
-def psi(expected, actual):
-    """The population stability index of two share vectors (empty shares
-    count as 0.0001)."""
-    e = np.ascontiguousarray(expected, dtype=np.float64)
-    a = np.ascontiguousarray(actual, dtype=np.float64)
-    if e.shape != a.shape or e.ndim != 1:
-        raise ValueError("expected and actual must be vectors of the same length")
+def _psi_shares(expected: np.ndarray, actual: np.ndarray) -> float:
+    """The library's PSI of two checked share vectors."""
     out = ctypes.c_double()
-    _psi(e, a, e.shape[0], ctypes.byref(out))
+    _psi(expected, actual, expected.shape[0], ctypes.byref(out))
     return out.value
 
 
-def psi_verdict(value):
+def psi_verdict(value: float) -> str:
     """"stable", "investigate" or "shifted"."""
-    return _psi_verdict_name(_psi_verdict(float(value))).decode()
+    return _psi_verdict_name(_psi_verdict(_check.real(value, "psi", 0.0))).decode()
 
 
-def drift(model, panel, asof, previous=None):
+def drift(model: Any, panel: Any, asof: str, previous: Optional[str] = None) -> Dict[str, Any]:
     """The drift of the panel at `asof` against the model's training
     population: a dict as `score drift` writes it, plus "entries" (name,
     psi, verdict, expected and actual shares as arrays, the last share the
     missing values) and, with `previous`, "migration" as a numpy matrix."""
     handle = ctypes.c_void_p()
-    _drift_compute(model.handle, panel.handle, _bytes(asof), _bytes(previous), ctypes.byref(handle))
+    asof_b, previous_b = _bytes(asof), _bytes(previous)
+    with using(model, panel) as (m, p):
+        _drift_compute(m, p, asof_b, previous_b, ctypes.byref(handle))
     try:
         doc = json.loads(_text_of(_drift_json, handle))
         entries = []
@@ -306,41 +319,61 @@ def drift(model, panel, asof, previous=None):
 
 class Report(Handle):
     """The model validation report of `model` on the labelled enterprises of
-    `panel` at `asof` (labels: CSV uscc,default)."""
+    `panel` at `asof` (labels: CSV uscc,default). Its grade names belong to
+    the model, so the model stays alive (even when closed) until the report
+    is freed."""
     _free_fn = staticmethod(_report_free)
     _what = "report"
 
-    def __init__(self, model, panel, labels_path, asof):
-        self._handle = None
+    def __init__(self, model: Any, panel: Any, labels_path: _check.PathLike, asof: str) -> None:
         handle = ctypes.c_void_p()
-        _report_new(model.handle, panel.handle, os.fsencode(labels_path), _bytes(asof),
-                    ctypes.byref(handle))
-        self._n_grades = _n_grades(model.handle)
-        super().__init__(handle)
+        labels_b, asof_b = _check.path(labels_path, "labels path"), _bytes(asof)
+        with using(model, panel) as (m, p):
+            _report_new(m, p, labels_b, asof_b, ctypes.byref(handle))
+            self._n_grades = _n_grades(m)
+            super().__init__(handle, depends=[model])
+        self._model = model
+
+    def _describe(self) -> str:
+        s = self.summary
+        return f"{s['labelled']} labelled, AUC {s['auc']:.4f}"
 
     @property
-    def summary(self):
+    def summary(self) -> Dict[str, Any]:
+        """The headline numbers: counts, default rate, mean PD, AUC, Gini, KS, Brier."""
         s = _Summary(size=ctypes.sizeof(_Summary))
-        _report_summary(self.handle, ctypes.byref(s))
+        with self._use() as h:
+            _report_summary(h, ctypes.byref(s))
         return {name: getattr(s, name) for name, _ in _Summary._fields_[1:]}
 
-    def grades(self):
+    def grades(self) -> List[Dict[str, Any]]:
         """One dict per grade of the model's master scale, best first."""
         out = []
-        for i in range(self._n_grades):
-            g = _Grade(size=ctypes.sizeof(_Grade))
-            _report_grade(self.handle, i, ctypes.byref(g))
-            out.append({name: (getattr(g, name).decode() if name == "grade" else getattr(g, name))
-                        for name, _ in _Grade._fields_[1:]})
+        with self._use() as h:
+            for i in range(self._n_grades):
+                g = _Grade(size=ctypes.sizeof(_Grade))
+                _report_grade(h, i, ctypes.byref(g))
+                out.append({name: (getattr(g, name).decode() if name == "grade"
+                                   else getattr(g, name))
+                            for name, _ in _Grade._fields_[1:]})
         return out
 
-    def html(self):
-        return _text_of(_report_html, self.handle)
+    def html(self) -> str:
+        """The report as one self-contained HTML page."""
+        with self._use() as h:
+            return _text_of(_report_html, h)
 
-    def json(self):
+    def json(self) -> Dict[str, Any]:
         """Every figure of the report (intervals, gains table, calibration
         tests, challenger, reason codes, PSI) as a dict."""
-        return json.loads(_text_of(_report_json, self.handle))
+        with self._use() as h:
+            return json.loads(_text_of(_report_json, h))
 
-    def save(self, path):
-        _report_save(self.handle, os.fsencode(path))
+    def save(self, path: _check.PathLike) -> None:
+        """Write the HTML page to `path`."""
+        raw = _check.path(path, "report path")
+        with self._use() as h:
+            _report_save(h, raw)
+
+
+from .metrics import psi  # noqa: E402,F401  (re-exported: libscore.monitor.psi as before)

@@ -5,9 +5,11 @@ Money is integer fen, as in the C API (1 yuan = 100 fen); rates, shares and
 probabilities are floats.
 """
 import ctypes
+import os
 
 import numpy as np
 
+from . import _check
 from ._native import Handle, declare
 from .panel import DIAGNOSTIC_FN
 
@@ -214,7 +216,7 @@ _size = declare("score_pool_size", ctypes.c_int,
 
 
 def _bytes(text):
-    return None if text is None else str(text).encode("utf-8")
+    return _check.text(text, "argument", optional=True)
 
 
 def pool_config(path=None, preset=None, **fields):
@@ -224,13 +226,17 @@ def pool_config(path=None, preset=None, **fields):
     config = PoolConfig()
     _config_init(ctypes.byref(config))
     if path is not None:
-        _config_read(_bytes(path), ctypes.byref(config))
+        _config_read(_check.path(path, "configuration path"), ctypes.byref(config))
     if preset is not None:
         _config_preset(ctypes.byref(config), _bytes(preset))
-    names = {name for name, _ in PoolConfig._fields_[1:]}
+    kinds = dict(PoolConfig._fields_[1:])
     for name, value in fields.items():
-        if name not in names:
+        if name not in kinds:
             raise TypeError(f"unknown configuration field {name!r}")
+        if kinds[name] is ctypes.c_int64:
+            value = _check.integer(value, name + " (fen)", _check.INT64)
+        else:
+            value = _check.real(value, name)
         setattr(config, name, value)
     return config
 
@@ -256,7 +262,10 @@ class Pool(Handle):
     @staticmethod
     def create(directory, config=None):
         """Create a new ledger in `directory` with this configuration."""
-        _create(_bytes(directory), ctypes.byref(config if config is not None else pool_config()))
+        if config is not None and not isinstance(config, PoolConfig):
+            raise TypeError("config must be a PoolConfig (libscore.pool_config())")
+        _create(_check.path(directory, "pool directory"),
+                ctypes.byref(config if config is not None else pool_config()))
 
     def __init__(self, directory, read_only=False):
         self.warnings = []
@@ -265,8 +274,13 @@ class Pool(Handle):
         options = OpenOptions(read_only=int(bool(read_only)),
                               diagnostic=ctypes.cast(callback, ctypes.c_void_p))
         handle = ctypes.c_void_p()
-        _open(_bytes(directory), ctypes.byref(options), ctypes.byref(handle))
-        self._handle = handle
+        _open(_check.path(directory, "pool directory"), ctypes.byref(options),
+              ctypes.byref(handle))
+        super().__init__(handle)
+        self._directory = os.fsdecode(directory)
+
+    def _describe(self):
+        return f"{self._directory!r}"
 
     def apply(self, type, uscc=None, amount=0, pd=0.0, dishonest=False, event_id=None):
         """Apply one event (`type` a name such as "lend", amount in fen).
@@ -275,10 +289,14 @@ class Pool(Handle):
         if type not in EVENT_TYPES:
             raise ValueError(f"unknown event type {type!r}; expected one of "
                              + ", ".join(EVENT_TYPES))
-        event = Event(type=EVENT_TYPES[type], uscc=_bytes(uscc), amount=int(amount),
-                      pd=float(pd), dishonest=int(bool(dishonest)), event_id=_bytes(event_id))
+        event = Event(type=EVENT_TYPES[type], uscc=_check.text(uscc, "uscc", optional=True),
+                      amount=_check.integer(amount, "amount (fen)", _check.INT64),
+                      pd=_check.real(pd, "pd", 0.0, 1.0),
+                      dishonest=_check.flag(dishonest, "dishonest"),
+                      event_id=_check.text(event_id, "event_id", optional=True))
         outcome = Outcome()
-        _apply(self.handle, ctypes.byref(event), ctypes.byref(outcome))
+        with self._use() as h:
+            _apply(h, ctypes.byref(event), ctypes.byref(outcome))
         out = outcome.as_dict()
         out["duplicate"] = bool(out["duplicate"])
         out["parties"] = dict(zip(PARTIES, out["parties"]))
@@ -290,12 +308,16 @@ class Pool(Handle):
         callback = _collector(self.diagnostics)
         options = ApplyOptions(diagnostic=ctypes.cast(callback, ctypes.c_void_p))
         counts = ApplyCounts()
-        _apply_file(self.handle, _bytes(path), ctypes.byref(options), ctypes.byref(counts))
+        raw = _check.path(path, "events path")
+        with self._use() as h:
+            _apply_file(h, raw, ctypes.byref(options), ctypes.byref(counts))
         return counts.as_dict()
 
     def state(self):
+        """The ledger's state: counts, money in fen, NPL ratio, status."""
         s = State()
-        _get_state(self.handle, ctypes.byref(s))
+        with self._use() as h:
+            _get_state(h, ctypes.byref(s))
         out = s.as_dict()
         out["losses"] = dict(zip(PARTIES, out["losses"]))
         out["status"] = STATUS[out["status"]]
@@ -303,8 +325,10 @@ class Pool(Handle):
         return out
 
     def config(self):
+        """The pool's configuration (a PoolConfig)."""
         c = PoolConfig()
-        _get_config(self.handle, ctypes.byref(c))
+        with self._use() as h:
+            _get_config(h, ctypes.byref(c))
         return c
 
     @staticmethod
@@ -316,8 +340,11 @@ class Pool(Handle):
         return out
 
     def member(self, uscc):
+        """One member's record as a dict (money in fen)."""
         info = MemberInfo()
-        _member(self.handle, _bytes(uscc), ctypes.byref(info))
+        uscc_b = _check.text(uscc, "uscc")
+        with self._use() as h:
+            _member(h, uscc_b, ctypes.byref(info))
         return self._member_dict(info)
 
     def members(self):
@@ -325,7 +352,8 @@ class Pool(Handle):
         out = []
         for i in range(self.state()["member_records"]):
             info = MemberInfo()
-            _member_at(self.handle, i, ctypes.byref(info))
+            with self._use() as h:
+                _member_at(h, i, ctypes.byref(info))
             out.append(self._member_dict(info))
         return out
 
@@ -333,22 +361,29 @@ class Pool(Handle):
 def read_members(path):
     """A members CSV (uscc,pd,ead,lgd) as arrays (pd, ead in fen, lgd)."""
     n = ctypes.c_size_t()
-    _read_members(_bytes(path), None, None, None, 0, ctypes.byref(n))
+    path = _check.path(path, "members path")
+    _read_members(path, None, None, None, 0, ctypes.byref(n))
     pd = np.zeros(n.value)
     lgd = np.zeros(n.value)
     ead = np.zeros(n.value, dtype=np.int64)
-    _read_members(_bytes(path), pd.ctypes.data_as(c_double_p), ead.ctypes.data_as(c_int64_p),
+    _read_members(path, pd.ctypes.data_as(c_double_p), ead.ctypes.data_as(c_int64_p),
                   lgd.ctypes.data_as(c_double_p), n.value, ctypes.byref(n))
     return pd, ead, lgd
 
 
 def _arrays(pd, ead, lgd):
-    pd = np.ascontiguousarray(pd, dtype=np.float64)
-    lgd = np.ascontiguousarray(lgd, dtype=np.float64)
-    ead = np.ascontiguousarray(ead, dtype=np.int64)
-    if not (pd.ndim == ead.ndim == lgd.ndim == 1 and len(pd) == len(ead) == len(lgd)):
-        raise ValueError("pd, ead and lgd must be 1-d arrays of the same length")
+    pd = _check.vector(pd, "pd")
+    lgd = _check.vector(lgd, "lgd")
+    ead = _check.integers(ead, "ead (fen)", np.int64)
+    if not len(pd) == len(ead) == len(lgd):
+        raise ValueError(f"pd, ead and lgd must have the same length, got {len(pd)}, "
+                         f"{len(ead)} and {len(lgd)}")
     return pd, ead, lgd
+
+
+def _is_config(config):
+    if not isinstance(config, PoolConfig):
+        raise TypeError("config must be a PoolConfig (libscore.pool_config())")
 
 
 def _result(r):
@@ -359,12 +394,15 @@ def _result(r):
 
 
 def _options(scenarios, seed, threads):
-    return SimOptions(scenarios=int(scenarios), seed=int(seed), threads=int(threads))
+    return SimOptions(scenarios=_check.integer(scenarios, "scenarios", _check.UINT64, 1),
+                      seed=_check.integer(seed, "seed", _check.UINT64),
+                      threads=_check.integer(threads, "threads", _check.UINT))
 
 
 def simulate(config, pd, ead, lgd, scenarios=100000, seed=1, threads=0):
     """Monte Carlo of one horizon's losses (money in fen, as floats). The
     same seed gives the same result for any number of threads."""
+    _is_config(config)
     pd, ead, lgd = _arrays(pd, ead, lgd)
     options = _options(scenarios, seed, threads)
     result = SimResult()
@@ -381,11 +419,13 @@ def size(config, pd, ead, lgd, solve, target, scenarios=100000, seed=1, threads=
     kinds = {"deposit_rate": 1, "fund": 2}
     if solve not in kinds:
         raise ValueError("solve must be 'deposit_rate' or 'fund'")
+    _is_config(config)
     pd, ead, lgd = _arrays(pd, ead, lgd)
+    target = _check.real(target, "target", 0.0, 1.0)
     options = _options(scenarios, seed, threads)
     solved = PoolConfig()
     result = SimResult()
     _size(ctypes.byref(config), len(pd), pd.ctypes.data_as(c_double_p),
           ead.ctypes.data_as(c_int64_p), lgd.ctypes.data_as(c_double_p), kinds[solve],
-          float(target), ctypes.byref(options), ctypes.byref(solved), ctypes.byref(result))
+          target, ctypes.byref(options), ctypes.byref(solved), ctypes.byref(result))
     return solved, _result(result)

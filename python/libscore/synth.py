@@ -1,14 +1,12 @@
 """The synthetic enterprise generator (docs/synth.md)."""
 import ctypes
-import os
 
 import numpy as np
 
+from . import _check
 from ._native import declare
+from ._progress import PROGRESS_FN, Callback  # noqa: F401  (PROGRESS_FN: as before)
 from .panel import Panel
-
-PROGRESS_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_char_p,
-                               ctypes.c_uint64, ctypes.c_uint64)
 
 
 class SynthOptions(ctypes.Structure):
@@ -49,17 +47,13 @@ _panel = declare("score_synth_panel", ctypes.c_int,
 def _options(enterprises, months, asof, seed, default_rate, progress):
     o = SynthOptions()
     _init(ctypes.byref(o))
-    o.enterprises = int(enterprises)
-    o.months = int(months)
-    o.asof = None if asof is None else str(asof).encode()
-    o.seed = int(seed)
-    o.default_rate = float(default_rate)
-    keep = None
-    if progress is not None:
-        def call(user, stage, done, total):
-            return 1 if progress(stage.decode(), done, total) is False else 0
-        keep = PROGRESS_FN(call)
-        o.progress = ctypes.cast(keep, ctypes.c_void_p)
+    o.enterprises = _check.integer(enterprises, "enterprises", _check.UINT64)
+    o.months = _check.integer(months, "months", _check.INT)
+    o.asof = _check.text(asof, "asof", optional=True)
+    o.seed = _check.integer(seed, "seed", _check.UINT64)
+    o.default_rate = _check.real(default_rate, "default_rate", 0.0, 1.0)
+    keep = Callback(progress)
+    o.progress = keep.pointer
     return o, keep
 
 
@@ -71,8 +65,10 @@ def synth(out_dir, enterprises, months=24, asof="2024-12", seed=1, default_rate=
     False to stop (ScoreError, nothing written)."""
     o, keep = _options(enterprises, months, asof, seed, default_rate, progress)
     summary = SynthSummary(size=ctypes.sizeof(SynthSummary))
-    _write(os.fsencode(out_dir), ctypes.byref(o), ctypes.byref(summary))
-    del keep
+    try:
+        _write(_check.path(out_dir, "output directory"), ctypes.byref(o), ctypes.byref(summary))
+    finally:
+        keep.reraise()
     return summary.as_dict()
 
 
@@ -83,19 +79,26 @@ def synth_panel(enterprises, months=24, asof="2024-12", seed=1, default_rate=0.0
     the codes in generation order, the true PDs (NaN for firms established
     after the as-of month) and the labels (-1 for those)."""
     o, keep = _options(enterprises, months, asof, seed, default_rate, progress)
-    n = int(enterprises)
+    n = o.enterprises
     codes = ctypes.create_string_buffer(19 * n)
     pd = np.zeros(n, dtype=np.float64)
     label = np.zeros(n, dtype=np.intc)
     panel = Panel() if with_signals else None
     try:
-        _panel(ctypes.byref(o), panel.handle if panel is not None else None, codes,
-               pd.ctypes.data_as(ctypes.c_void_p), label.ctypes.data_as(ctypes.c_void_p), None)
-    except Exception:
+        try:
+            if panel is not None:
+                with panel._use(write=True) as p:
+                    _panel(ctypes.byref(o), p, codes, pd.ctypes.data_as(ctypes.c_void_p),
+                           label.ctypes.data_as(ctypes.c_void_p), None)
+            else:
+                _panel(ctypes.byref(o), None, codes, pd.ctypes.data_as(ctypes.c_void_p),
+                       label.ctypes.data_as(ctypes.c_void_p), None)
+        finally:
+            keep.reraise()
+    except BaseException:
         if panel is not None:
             panel.close()
         raise
-    del keep
     raw = codes.raw
     uscc = [raw[19 * i:19 * i + 18].decode() for i in range(n)]
     return panel, uscc, pd, label

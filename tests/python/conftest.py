@@ -3,3 +3,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "python"))
+
+# scripts/test.sh preloads the sanitizer runtimes into this interpreter to
+# run the tests against the ASan library; the programs the tests start
+# (chromium, the CLI) must not inherit them
+os.environ.pop("LD_PRELOAD", None)
