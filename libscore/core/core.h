@@ -1,10 +1,11 @@
 /*
  * core: what every module stands on. Error reporting (thread-local last
  * error), allocation (with failure injection for tests), a growable string,
- * months. Beside this header: json.h (reading config files), money.h
- * (integer fen), normal.h (the normal distribution and the IRB pieces on
- * it), scale.h (the default master scale). Internal: nothing here is
- * exported from libscore.so.
+ * the USCC check character, months. Beside this header: json.h (reading
+ * config files), money.h (integer fen), normal.h (the normal distribution
+ * and the IRB pieces on it), scale.h (the default master scale), rng.h (the
+ * seeded random generator). Internal: nothing here is exported from
+ * libscore.so.
  */
 #ifndef SCORE_CORE_H
 #define SCORE_CORE_H
@@ -90,6 +91,16 @@ void sc_str_quote(sc_str *s, const char *text, size_t len, size_t max);
 void sc_str_json(sc_str *s, const char *text);
 /* SCORE_OK, or SCORE_ENOMEM when an append failed. */
 int sc_str_status(const sc_str *s);
+
+/* ---- Unified Social Credit Codes (GB 32100-2015) ---------------------- */
+
+/* The 31 characters of a code, in the order of their values 0..30. */
+extern const char sc_uscc_alphabet[32];
+/* The value 0..30 of a code character, or -1 for any other byte. */
+int sc_uscc_value(unsigned char c);
+/* The check character (the 18th) of the first 17 characters, or 0 when one
+ * of them is not a code character. Thread-safe. */
+int sc_uscc_check_char(const char *code17);
 
 /* ---- months ---------------------------------------------------------- */
 
