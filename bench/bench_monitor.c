@@ -26,6 +26,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/core.h"
+#include "core/rng.h"
 #include "score.h"
 
 #define FIRST_YEAR 2022
@@ -42,30 +44,17 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-static uint64_t mix(uint64_t z)
-{
-    z += UINT64_C(0x9E3779B97F4A7C15);
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
 /* A uniform number in [0, 1) for (enterprise, month, what). */
 static double u(unsigned e, int m, int what)
 {
-    return (double)(mix(((uint64_t)e << 24) ^ ((uint64_t)(m + 64) << 8) ^ (uint64_t)what) >> 11) /
+    return (double)(sc_rng_hash(((uint64_t)e << 24) ^ ((uint64_t)(m + 64) << 8) ^ (uint64_t)what) >> 11) /
            9007199254740992.0;
 }
 
-static void uscc_of(unsigned e, char out[19])
+static void uscc_of(unsigned e, char out[SCORE_USCC_SIZE])
 {
-    static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
-    snprintf(out, 19, "91440300%09u", e);
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (int)(strchr(alphabet, out[i]) - alphabet) * weights[i];
-    out[17] = alphabet[(31 - sum % 31) % 31];
+    snprintf(out, SCORE_USCC_SIZE, "91440300%09u", e);
+    out[17] = (char)sc_uscc_check_char(out);
     out[18] = '\0';
 }
 

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/core.h"
 #include "score.h"
 
 static double now(void)
@@ -39,17 +40,10 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static void make_uscc(int i, char out[19])
+static void make_uscc(int i, char out[SCORE_USCC_SIZE])
 {
-    static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
-    char body[32];
-    snprintf(body, sizeof body, "91330100%09d", i % 1000000000);
-    int sum = 0;
-    for (int k = 0; k < 17; k++)
-        sum += (int)(strchr(alphabet, body[k]) - alphabet) * weights[k];
-    memcpy(out, body, 17);
-    out[17] = alphabet[(31 - sum % 31) % 31];
+    snprintf(out, SCORE_USCC_SIZE, "91330100%09d", i % 1000000000);
+    out[17] = (char)sc_uscc_check_char(out);
     out[18] = '\0';
 }
 

@@ -14,7 +14,12 @@
  *   9. mutual-aid risk pools           score_pool_* (ledger, waterfall, simulation)
  *  10. monitoring, drift and reports   score_monitor_*, score_alerts_*, score_drift_*,
  *                                      score_report_*
- *  11. synthetic data                  score_synth_*  (a generated population)
+ *  11. synthetic data                  score_synth_*  (a generated population;
+ *                                      experimental, as is score_report_html/_save)
+ *
+ * Experimental functions are declared only when the program defines
+ * SCORE_EXPERIMENTAL before including this header. They are exported like
+ * the rest, but not frozen: they may change in a later 1.x version.
  *
  * Conventions that hold for every function below, stated once:
  *
@@ -85,7 +90,29 @@ SCORE_API const char *score_version_string(void);
  * 2. Status codes and errors
  *
  * Codes never change meaning; a retired code stays reserved.
+ *
+ * The codes are also a type, score_status, so that a debugger names them and
+ * a switch over them is checked; functions keep returning int (the ABI is
+ * frozen), and an int status converts to score_status. The macros stay, with
+ * the same values, so that `#ifdef SCORE_ELIMIT` keeps working.
  * ====================================================================== */
+
+typedef enum score_status {
+    SCORE_OK = 0,
+    SCORE_EINVAL = -1,
+    SCORE_ENOMEM = -2,
+    SCORE_EIO = -3,
+    SCORE_EFORMAT = -4,
+    SCORE_EREJECTED = -5,
+    SCORE_EVERSION = -6,
+    SCORE_ECORRUPT = -7,
+    SCORE_EDEPENDENCY = -8,
+    SCORE_EBUSY = -9,
+    SCORE_ENOTFOUND = -10,
+    SCORE_ECANCELED = -11,
+    SCORE_EUNSUPPORTED = -12,
+    SCORE_ELIMIT = -13
+} score_status;
 
 #define SCORE_OK            0   /* success */
 #define SCORE_EINVAL       -1   /* an argument is invalid (NULL, bad size, out of range) */
@@ -131,6 +158,18 @@ SCORE_API const char *score_last_error(void);
 typedef int (*score_progress_fn)(void *user, const char *stage,
                                  uint64_t done, uint64_t total);
 
+/*
+ * SCORE_USCC_SIZE: the bytes a Unified Social Credit Code takes in a
+ * caller's buffer or a struct: its 18 characters and a terminating NUL.
+ */
+#define SCORE_USCC_SIZE 19
+
+/* The severity of a diagnostic, as a type; the macros keep the same values. */
+typedef enum score_diag_severity {
+    SCORE_DIAG_WARNING = 1,
+    SCORE_DIAG_ERROR = 2
+} score_diag_severity;
+
 #define SCORE_DIAG_WARNING 1  /* counted, the input was used (duplicates, unknown fields) */
 #define SCORE_DIAG_ERROR   2  /* the line was rejected */
 
@@ -143,8 +182,9 @@ typedef struct score_diagnostic {
     int severity;            /* SCORE_DIAG_WARNING or SCORE_DIAG_ERROR */
     const char *file;        /* the file's name as given, or the source name */
     uint64_t line;           /* 1-based line number, 0 when not about a line */
-    int column;              /* 1-based column number, 0 for the whole line */
-    const char *column_name; /* "uscc", "source", ...; "" for the whole line */
+    int column;              /* 1-based column number; 1 for a line too long; 0 for a
+                                replaced observation (not about one column) */
+    const char *column_name; /* "uscc", "source", ...; "" when not one of the five */
     const char *message;     /* what is wrong and what was expected */
     const char *text;        /* all of it: "file:line:column: column_name: message" */
 } score_diagnostic;
@@ -226,8 +266,9 @@ SCORE_API void score_read_options_init(score_read_options *options);
  * truncated or followed by bytes that are not another gzip member
  * (SCORE_EFORMAT); strict mode meets a bad line (SCORE_EREJECTED); memory
  * runs out (SCORE_ENOMEM); the progress callback stops it (SCORE_ECANCELED);
- * the panel would exceed 268,435,455 observations or 2^31 enterprises
- * (SCORE_ELIMIT). Rejected lines alone do not fail the call.
+ * the panel would hold more than 268,435,454 observations or 2,147,483,646
+ * enterprises (SCORE_ELIMIT; a file's lines are counted before duplicates
+ * replace one another). Rejected lines alone do not fail the call.
  * score_last_error() then says which file, and where.
  *
  * Needs the panel to itself.
@@ -259,6 +300,11 @@ SCORE_API int score_panel_read_buffer(score_panel *panel, const char *name,
  * the panel is unchanged. Also SCORE_EINVAL (NULL argument), SCORE_ENOMEM,
  * SCORE_ELIMIT. Needs the panel to itself.
  */
+typedef enum score_add_status {
+    SCORE_ADD_ACCEPTED = 0,
+    SCORE_ADD_REPLACED = 1,
+    SCORE_ADD_SKIPPED = 2
+} score_add_status;
 #define SCORE_ADD_ACCEPTED 0
 #define SCORE_ADD_REPLACED 1
 #define SCORE_ADD_SKIPPED  2
@@ -278,13 +324,13 @@ SCORE_API size_t score_panel_n_observations(const score_panel *panel);
 /*
  * score_panel_enterprise: the USCC of the index-th enterprise, in ascending
  * order of USCC (index 0 .. n_enterprises-1), copied with its terminating NUL
- * into `uscc`, which must hold 19 bytes.
+ * into `uscc`, which must hold SCORE_USCC_SIZE (19) bytes.
  * Fails: SCORE_EINVAL (NULL, index out of range), SCORE_ENOMEM (the panel
  * had unsorted additions and sorting them ran out of memory).
  * Reading function.
  */
 SCORE_API int score_panel_enterprise(const score_panel *panel, size_t index,
-                                     char uscc[19]);
+                                     char uscc[SCORE_USCC_SIZE]);
 
 /*
  * score_panel_find: the index (as score_panel_enterprise() numbers them) of
@@ -447,6 +493,12 @@ SCORE_API int score_features_enterprise(const score_panel *panel, const char *us
  * ====================================================================== */
 
 typedef struct score_model score_model;
+
+/* What a model eats, as a type; the macros keep the same values. */
+typedef enum score_input_kind {
+    SCORE_INPUT_SIGNALS = 1,
+    SCORE_INPUT_TABLE = 2
+} score_input_kind;
 
 #define SCORE_INPUT_SIGNALS 1  /* feature spec v1 from a panel */
 #define SCORE_INPUT_TABLE   2  /* a bank's own table, columns by name */
@@ -765,7 +817,7 @@ SCORE_API int score_enhance_config_json(const score_enhance_config *config, char
  */
 typedef struct score_enhance_request {
     size_t size;                  /* sizeof(score_enhance_request) */
-    char uscc[19];                /* [uscc] the enterprise's USCC, or "" */
+    char uscc[SCORE_USCC_SIZE];   /* [uscc] the enterprise's USCC, or "" */
     double pd;                    /* [pd] 12-month PD, 0..1; negative: not given */
     double lgd;                   /* [lgd] 0..1; negative: the configuration's default */
     int64_t amount;               /* [amount] requested, fen, > 0 */
@@ -1171,7 +1223,7 @@ SCORE_API int score_pool_get_config(score_pool *pool, score_pool_config *config)
 /* One member (money in fen). */
 typedef struct score_pool_member_info {
     size_t size;                     /* sizeof(score_pool_member_info) */
-    char uscc[19];
+    char uscc[SCORE_USCC_SIZE];
     int active;                      /* 1 a member now; 0 left */
     int defaulted;                   /* its loan defaulted (it cannot borrow again) */
     double pd;                       /* as given when it joined */
@@ -1325,6 +1377,11 @@ SCORE_API int score_pool_size(const score_pool_config *config, size_t n, const d
  * update and needs to be used by one thread at a time (it does not lock).
  * ====================================================================== */
 
+typedef enum score_severity {
+    SCORE_SEVERITY_INFO = 1,
+    SCORE_SEVERITY_WARNING = 2,
+    SCORE_SEVERITY_CRITICAL = 3
+} score_severity;
 #define SCORE_SEVERITY_INFO     1
 #define SCORE_SEVERITY_WARNING  2
 #define SCORE_SEVERITY_CRITICAL 3
@@ -1491,6 +1548,11 @@ typedef struct score_monitor_stats {
  * Reads the monitor. */
 SCORE_API int score_monitor_stats_get(const score_monitor *monitor, score_monitor_stats *out);
 
+typedef enum score_psi_band {
+    SCORE_PSI_STABLE = 0,
+    SCORE_PSI_INVESTIGATE = 1,
+    SCORE_PSI_SHIFTED = 2
+} score_psi_band;
 #define SCORE_PSI_STABLE      0   /* PSI below 0.10 */
 #define SCORE_PSI_INVESTIGATE 1   /* 0.10 to 0.25 */
 #define SCORE_PSI_SHIFTED     2   /* above 0.25 */
@@ -1636,6 +1698,15 @@ typedef struct score_report_grade {
 SCORE_API int score_report_grade_get(const score_report *report, size_t grade,
                                      score_report_grade *out);
 
+#ifdef SCORE_EXPERIMENTAL
+/*
+ * Experimental (declared only when SCORE_EXPERIMENTAL is defined before
+ * this header is included): the HTML page of the report. The functions are
+ * exported and work as documented, but their output is not frozen: the page
+ * may change in any release, and the functions may change or go in a later
+ * minor version, unlike everything outside a SCORE_EXPERIMENTAL block.
+ */
+
 /*
  * score_report_html: the report as one self-contained HTML page (inline
  * SVG charts, inline CSS, no script, nothing fetched). Sets *length (without
@@ -1662,9 +1733,17 @@ SCORE_API int score_report_json(const score_report *report, char *buffer, size_t
 /* score_report_save: write the page to `path` (a temporary file renamed
  * into place). Fails: SCORE_EINVAL, SCORE_EIO, SCORE_ENOMEM. Thread-safe. */
 SCORE_API int score_report_save(const score_report *report, const char *path);
+#endif /* SCORE_EXPERIMENTAL */
 
 /* ======================================================================
- * 11. Synthetic data
+ * 11. Synthetic data (experimental: only with SCORE_EXPERIMENTAL defined)
+ *
+ * Declared only when SCORE_EXPERIMENTAL is defined before this header is
+ * included. The functions are exported and work as documented, but are not
+ * frozen: the generated population, the options and the functions may
+ * change in any minor version, so that the generator can follow what it
+ * models. Code that must keep compiling against every 1.x header does not
+ * use them.
  *
  * A generator of enterprise signals (standard v1) for a population of
  * synthetic sci-tech firms, with each firm's true 12-month probability of
@@ -1678,6 +1757,8 @@ SCORE_API int score_report_save(const score_report *report, const char *path);
  * files on one platform, and firm i's data do not depend on how many firms
  * are generated (a run of N firms is a prefix of a run of N + 1).
  * ====================================================================== */
+
+#ifdef SCORE_EXPERIMENTAL
 
 /* Options of score_synth_write() and score_synth_panel(). */
 typedef struct score_synth_options {
@@ -1750,7 +1831,7 @@ SCORE_API int score_synth_write(const char *dir, const score_synth_options *opti
  *
  * The caller allocates the outputs, each for options->enterprises firms, in
  * the order of generation; any may be NULL:
- *   uscc   19 bytes per firm: the code and its NUL;
+ *   uscc   SCORE_USCC_SIZE (19) bytes per firm: the code and its NUL;
  *   pd     the true 12-month PD, NaN for a firm established after the as-of
  *          month;
  *   label  0 or 1, -1 for a firm established after the as-of month.
@@ -1764,6 +1845,7 @@ SCORE_API int score_synth_write(const char *dir, const score_synth_options *opti
 SCORE_API int score_synth_panel(const score_synth_options *options, score_panel *panel,
                                 char *uscc, double *pd, int *label,
                                 score_synth_summary *summary);
+#endif /* SCORE_EXPERIMENTAL */
 
 #ifdef __cplusplus
 }

@@ -2,14 +2,40 @@
 # Every test: the release build with its tests, the same tests built with
 # AddressSanitizer and UndefinedBehaviorSanitizer, the Python wrapper's tests,
 # the ABI check, and each libFuzzer target for FUZZ_SECONDS (default 30).
+#
+#   scripts/test.sh --quick   the edit-test loop: the release build in build/
+#                             (ccache when installed), ctest and pytest; no
+#                             apt-get, no sanitizers, no fuzzing, no ABI check.
+#                             Extra arguments go to ctest (-R NAME, -L unit)
+#                             and leave pytest out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-jobs=$(nproc)
+jobs=${JOBS:-$(nproc)}
 fuzz_seconds=${FUZZ_SECONDS:-30}
-bash scripts/install-deps.sh --browser
 
 step() { printf '\n==== %s\n' "$*"; }
+
+if [ "${1:-}" = "--quick" ]; then
+  shift
+  launcher=()
+  if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  fi
+  step "release build (quick)"
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null
+  cmake --build build -j "$jobs"
+  step "ctest"
+  ctest --test-dir build --output-on-failure -j "$jobs" "$@"
+  if [ $# -eq 0 ] && ls tests/python/test_*.py >/dev/null 2>&1; then
+    step "Python wrapper (pytest, Debian's python3)"
+    LIBSCORE_LIBRARY="$root/build/libscore.so" /usr/bin/python3 -m pytest -q tests/python
+  fi
+  step "quick tests passed (the full run: scripts/test.sh)"
+  exit 0
+fi
+
+bash scripts/install-deps.sh --browser
 
 step "release build (gcc, -Werror) and its tests"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -207,7 +207,7 @@ static int add_texts(score_panel *panel, add_tally *tally, const text_observatio
     return rc;
 }
 
-static int panel_from_memory(score_panel *panel, char uscc[19])
+static int panel_from_memory(score_panel *panel, char uscc[SCORE_USCC_SIZE])
 {
     /* The bank's master data may hold a mistyped code; a code that fails its
      * check character would be refused by every observation anyway. */
@@ -243,7 +243,7 @@ static void print_diagnostic(void *user, const score_diagnostic *d)
 
 /* The applicant is --uscc, or the file's first enterprise when the file is
  * one applicant's export. */
-static int pick_applicant(const score_panel *panel, const char *wanted, char uscc[19])
+static int pick_applicant(const score_panel *panel, const char *wanted, char uscc[SCORE_USCC_SIZE])
 {
     size_t index;
     int rc;
@@ -255,7 +255,7 @@ static int pick_applicant(const score_panel *panel, const char *wanted, char usc
 }
 
 static int panel_from_file(score_panel *panel, const char *path, const char *wanted,
-                           char uscc[19])
+                           char uscc[SCORE_USCC_SIZE])
 {
     score_read_options read_options;
     score_read_options_init(&read_options);
@@ -450,7 +450,7 @@ static int run(const options *o)
 {
     score_model *model = NULL;
     score_panel *panel = NULL;
-    char uscc[19];
+    char uscc[SCORE_USCC_SIZE];
     double pd = 0;
     int rc = load_model(o->model, &model);
     if (rc == SCORE_OK && (rc = score_panel_new(&panel)) != SCORE_OK)

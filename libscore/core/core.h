@@ -1,10 +1,11 @@
 /*
  * core: what every module stands on. Error reporting (thread-local last
  * error), allocation (with failure injection for tests), a growable string,
- * months. Beside this header: json.h (reading config files), money.h
- * (integer fen), normal.h (the normal distribution and the IRB pieces on
- * it), scale.h (the default master scale), file.h (output files written
- * whole or not at all). Internal: nothing here is
+ * the USCC check character, months. Beside this header: json.h (reading
+ * config files), money.h (integer fen), normal.h (the normal distribution
+ * and the IRB pieces on it, the beta and chi-square distributions), scale.h
+ * (the default master scale), rng.h (the seeded random generator), file.h
+ * (output files written whole or not at all). Internal: nothing here is
  * exported from libscore.so.
  */
 #ifndef SCORE_CORE_H
@@ -108,6 +109,16 @@ size_t sc_format_double(char out[SC_NUMBER_MAX], double v);
 /* Append a JSON number: the shortest round-trip form; null when v is not
  * finite (JSON has no NaN or infinity). */
 void sc_str_number(sc_str *s, double v);
+
+/* ---- Unified Social Credit Codes (GB 32100-2015) ---------------------- */
+
+/* The 31 characters of a code, in the order of their values 0..30. */
+extern const char sc_uscc_alphabet[32];
+/* The value 0..30 of a code character, or -1 for any other byte. */
+int sc_uscc_value(unsigned char c);
+/* The check character (the 18th) of the first 17 characters, or 0 when one
+ * of them is not a code character. Thread-safe. */
+int sc_uscc_check_char(const char *code17);
 
 /* ---- months ---------------------------------------------------------- */
 

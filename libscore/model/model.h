@@ -108,7 +108,7 @@ int sc_distribution_fit(const double *values, size_t n, sc_distribution *out);
 /* ---- labels ------------------------------------------------------------ */
 
 typedef struct sc_label {
-    char uscc[19];
+    char uscc[SCORE_USCC_SIZE];
     float value;            /* 0 or 1 */
 } sc_label;
 
@@ -122,7 +122,5 @@ int sc_bundle_write(const score_model *model, const char *path);
 int sc_bundle_read(const char *path, score_model **out);
 /* The same from the bundle's JSON text in memory; `name` is used in messages. */
 int sc_bundle_parse(const char *name, const char *text, size_t len, score_model **out);
-
-void sc_model_free_contents(score_model *model);
 
 #endif

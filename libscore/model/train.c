@@ -6,6 +6,7 @@
 #include <time.h>
 #include <xgboost/c_api.h>
 
+#include "../core/rng.h"
 #include "train.h"
 
 /* ---- XGBoost plumbing ------------------------------------------------- */
@@ -78,14 +79,6 @@ int sc_train_options_copy(const score_train_options *given, score_train_options 
 
 /* ---- the split ---------------------------------------------------------- */
 
-static uint64_t splitmix(uint64_t x)
-{
-    x += UINT64_C(0x9E3779B97F4A7C15);
-    x = (x ^ (x >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    x = (x ^ (x >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return x ^ (x >> 31);
-}
-
 static uint64_t text_hash(const char *s)
 {
     uint64_t h = UINT64_C(1469598103934665603);
@@ -120,7 +113,7 @@ static int split_rows(const sc_train_data *d, const score_train_options *o, unsi
             if ((d->labels[i] != 0) != cls)
                 continue;
             uint64_t id = d->ids ? text_hash(d->ids[i]) : (uint64_t)i;
-            keyed[m++] = (keyed_row){splitmix(id ^ splitmix(o->seed)), i};
+            keyed[m++] = (keyed_row){sc_rng_hash(id ^ sc_rng_hash(o->seed)), i};
         }
         qsort(keyed, m, sizeof *keyed, by_key);
         size_t take = (size_t)ceil(o->validation_share * (double)m);

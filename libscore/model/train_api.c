@@ -120,7 +120,7 @@ static void joined_free(joined *j)
 
 /* Feature rows of the enterprises that have a label, in USCC order. */
 static int join_labels(const score_panel *panel, const char *asof, const label *labels,
-                       size_t n_labels, joined *j, char (**codes)[19])
+                       size_t n_labels, joined *j, char (**codes)[SCORE_USCC_SIZE])
 {
     size_t n_rows, nf = SC_N_FEATURES;
     int rc = score_features_compute(panel, asof, NULL, 0, NULL, &n_rows);
@@ -146,7 +146,7 @@ static int join_labels(const score_panel *panel, const char *asof, const label *
         }
         memcpy(j->rows + j->n * nf, matrix + r * nf, nf * sizeof *matrix);
         j->labels[j->n] = hit->value;
-        memcpy((*codes)[j->n], key.uscc, 19);
+        memcpy((*codes)[j->n], key.uscc, SCORE_USCC_SIZE);
         j->ids[j->n] = (*codes)[j->n];
         j->n++;
     }
@@ -171,7 +171,7 @@ int score_model_train_signals(const score_panel *panel, const char *asof, const 
     if (rc == SCORE_OK)
         rc = sc_labels_read(labels_path, &labels, &n_labels);
     joined j = {0};
-    char (*codes)[19] = NULL;
+    char (*codes)[SCORE_USCC_SIZE] = NULL;
     if (rc == SCORE_OK)
         rc = join_labels(panel, asof, labels, n_labels, &j, &codes);
     const char *names[SC_N_FEATURES];

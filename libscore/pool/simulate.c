@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "../core/money.h"
+#include "../core/rng.h"
 #include "pool.h"
 
 #define BLOCK 512
@@ -88,40 +89,13 @@ struct sc_sim {
 
 /* ---- random numbers ---------------------------------------------------------- */
 
-static uint64_t splitmix(uint64_t *x)
-{
-    uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-static void seed_block(uint64_t seed, uint64_t block, uint64_t s[4])
+/* Block b's stream of the core generator. The draws use xoshiro256+, the
+ * variant for floating point (only its top 53 bits are used); the state is
+ * a local that the compiler keeps in registers. */
+static void seed_block(uint64_t seed, uint64_t block, sc_rng *r)
 {
     uint64_t x = block ^ UINT64_C(0x6a09e667f3bcc909);
-    x = splitmix(&x) ^ seed;
-    for (int i = 0; i < 4; i++)
-        s[i] = splitmix(&x);
-}
-
-static inline uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256+ (Blackman and Vigna), the generator they give for floating
- * point: only the top 53 bits are used, the bits it makes best. The state
- * is four scalars so that it stays in registers. */
-static inline uint64_t next(uint64_t *s0, uint64_t *s1, uint64_t *s2, uint64_t *s3)
-{
-    uint64_t result = *s0 + *s3, t = *s1 << 17;
-    *s2 ^= *s0;
-    *s3 ^= *s1;
-    *s1 ^= *s2;
-    *s0 ^= *s3;
-    *s2 ^= t;
-    *s3 = rotl(*s3, 45);
-    return result;
+    sc_rng_seed_state(r, sc_splitmix64(&x) ^ seed);
 }
 
 /* The top 53 bits as a uniform in (0, 1), never 0 or 1. */
@@ -302,9 +276,8 @@ static int record(block_record *r, const uint32_t *def, size_t k, job *j)
 static int draw_block(job *j, size_t b, scratch *w)
 {
     const sc_sim *s = j->sim;
-    uint64_t st[4];
-    seed_block(s->seed, b, st);
-    uint64_t s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+    sc_rng rng;
+    seed_block(s->seed, b, &rng);
     uint64_t first = (uint64_t)b * BLOCK, last = first + BLOCK;
     if (last > s->scenarios)
         last = s->scenarios;
@@ -314,7 +287,7 @@ static int draw_block(job *j, size_t b, scratch *w)
     uint32_t *def = w->def;
     double lo[GROUPS_EXACT], hi[GROUPS_EXACT];
     for (uint64_t sc = first; sc < last; sc++) {
-        double z = sc_normal_quantile(uniform53(next(&s0, &s1, &s2, &s3) >> 11));
+        double z = sc_normal_quantile(uniform53(sc_rng_next_plus(&rng) >> 11));
         bounds(s, z, lo, hi);
         size_t k = 0;
         for (size_t g = 0; g < s->n_groups; g++) {
@@ -325,13 +298,13 @@ static int draw_block(job *j, size_t b, scratch *w)
                 continue;
             for (double at = -1;;) {
                 /* the number of members skipped: geometric, P(gap = j) = (1-p)^j p */
-                double u = ((double)(next(&s0, &s1, &s2, &s3) >> 11) + 1) * 0x1p-53; /* (0, 1] */
+                double u = ((double)(sc_rng_next_plus(&rng) >> 11) + 1) * 0x1p-53; /* (0, 1] */
                 double gap = p < 1 ? floor(log(u) / step) : 0;
                 at += gap + 1;
                 if (!(at < size))
                     break;
                 uint32_t i = list[(size_t)at];
-                double v = p * uniform53(next(&s0, &s1, &s2, &s3) >> 11); /* uniform on (0, p) */
+                double v = p * uniform53(sc_rng_next_plus(&rng) >> 11); /* uniform on (0, p) */
                 if (v < lo[g] || sc_normal_quantile(v) < m[i].a - m[i].b * z)
                     def[k++] = i;
             }

@@ -629,7 +629,7 @@ static int prepared(const score_panel *p, const char *fn)
     return rc == SCORE_OK ? rc : sc_error_prefix(rc, fn);
 }
 
-int score_panel_enterprise(const score_panel *p, size_t index, char uscc[19])
+int score_panel_enterprise(const score_panel *p, size_t index, char uscc[SCORE_USCC_SIZE])
 {
     int rc = prepared(p, "score_panel_enterprise");
     if (rc != SCORE_OK)
@@ -646,7 +646,7 @@ static int find_code(const score_panel *p, const char *uscc, size_t *index, cons
 {
     if (!uscc)
         return sc_error(SCORE_EINVAL, "%s: uscc is NULL", fn);
-    size_t ent = strnlen(uscc, 19) == 18 ? ent_find(p, uscc) : NO_ENT;
+    size_t ent = strnlen(uscc, SCORE_USCC_SIZE) == 18 ? ent_find(p, uscc) : NO_ENT;
     if (ent == NO_ENT)
         return sc_error(SCORE_ENOTFOUND, "%s: no enterprise %.18s in the panel", fn, uscc);
     *index = ent;

@@ -88,8 +88,6 @@ int sc_read_whole_file(const char *path, char **data, size_t *len);
 
 /* ---- codes and values ------------------------------------------------ */
 
-int sc_uscc_check_char(const char *code17);   /* the expected 18th char, or 0 */
-
 /* Tax ratings as stored: A=1, B=2, M=3, C=4, D=5. */
 #define SC_RATING_A 1
 #define SC_RATING_B 2

@@ -8,8 +8,6 @@
 enum { COL_USCC, COL_SOURCE, COL_FIELD, COL_PERIOD, COL_VALUE };
 extern const char *const sc_column_names[SC_N_COLUMNS];
 
-int sc_uscc_value(unsigned char c);
-
 /* 0 when the USCC is well formed, else -1 with the problem described. */
 int sc_check_uscc(sc_text uscc, sc_problem *problem);
 

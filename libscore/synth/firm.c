@@ -15,14 +15,6 @@
 
 /* ---- codes ---------------------------------------------------------------- */
 
-static const char uscc_alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-
-static int alphabet_value(char c)
-{
-    const char *p = strchr(uscc_alphabet, c);
-    return p && c ? (int)(p - uscc_alphabet) : -1;
-}
-
 /* The GB 11714 check character of an 8-character organisation code body. */
 static char organisation_check(const char *body)
 {
@@ -43,7 +35,8 @@ static char organisation_check(const char *body)
  * bijective scramble of the firm's index, so codes never collide: 8 digits
  * for firms registered before the reform of October 2015, "MA" and 6 code
  * characters after it, as real codes are. */
-static void make_uscc(uint64_t seed, uint64_t index, int region, int modern, char out[19])
+static void make_uscc(uint64_t seed, uint64_t index, int region, int modern,
+                      char out[SCORE_USCC_SIZE])
 {
     syn_rng r;
     syn_rng_seed(&r, seed, SYN_STREAM_CODES, 0);
@@ -61,7 +54,7 @@ static void make_uscc(uint64_t seed, uint64_t index, int region, int modern, cha
         p[8] = 'M';
         p[9] = 'A';
         for (int i = 15; i >= 10; i--, v /= 31)
-            p[i] = uscc_alphabet[v % 31];
+            p[i] = sc_uscc_alphabet[v % 31];
     } else {
         const uint64_t modulus = UINT64_C(100000000);    /* 10^8 */
         syn_next(&r);
@@ -74,10 +67,7 @@ static void make_uscc(uint64_t seed, uint64_t index, int region, int modern, cha
             p[i] = (char)('0' + v % 10);
     }
     p[16] = organisation_check(p + 8);
-    int sum = 0, weight = 1;
-    for (int i = 0; i < 17; i++, weight = weight * 3 % 31)
-        sum += alphabet_value(p[i]) * weight;
-    p[17] = uscc_alphabet[(31 - sum % 31) % 31];
+    p[17] = (char)sc_uscc_check_char(p);
     p[18] = '\0';
 }
 

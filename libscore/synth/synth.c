@@ -373,7 +373,7 @@ static int memory_sink(void *user, const syn_firm *f, const char *text, size_t l
             return sc_error(SCORE_ENOMEM, "synth: out of memory for the signals text "
                             "(%zu bytes so far)", m->text.len);
     }
-    memcpy(m->uscc + 19 * m->next, f->uscc, 19);
+    memcpy(m->uscc + SCORE_USCC_SIZE * m->next, f->uscc, SCORE_USCC_SIZE);
     m->pd[m->next] = f->pd;
     m->label[m->next] = f->label;
     m->next++;
@@ -394,7 +394,7 @@ int score_synth_panel(const score_synth_options *options, score_panel *panel, ch
     memset(&m, 0, sizeof m);
     sc_str_init(&m.text);
     size_t n = (size_t)o.enterprises;
-    m.uscc = sc_malloc_array(n, 19);
+    m.uscc = sc_malloc_array(n, SCORE_USCC_SIZE);
     m.pd = sc_malloc_array(n, sizeof *m.pd);
     m.label = sc_malloc_array(n, sizeof *m.label);
     if (!m.uscc || !m.pd || !m.label)
@@ -417,7 +417,7 @@ int score_synth_panel(const score_synth_options *options, score_panel *panel, ch
     }
     if (rc == SCORE_OK) {
         if (uscc)
-            memcpy(uscc, m.uscc, n * 19);
+            memcpy(uscc, m.uscc, n * SCORE_USCC_SIZE);
         if (pd)
             memcpy(pd, m.pd, n * sizeof *pd);
         if (label)

@@ -22,22 +22,17 @@
 #include <stdint.h>
 
 #include "../core/core.h"
+#include "../core/rng.h"
 
 /* ---- random numbers ---------------------------------------------------- */
 
-/* xoshiro256** (Blackman and Vigna), seeded through splitmix64. */
+/* The core generator (xoshiro256**, one stream per seed, domain and index),
+ * with the second normal of a polar pair kept for the next call. */
 typedef struct syn_rng {
-    uint64_t s[4];
+    sc_rng core;
     double spare;       /* the second normal of the last polar pair */
     int has_spare;
 } syn_rng;
-
-static inline uint64_t syn_mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
 
 /* Streams: one per (seed, domain, index). */
 enum {
@@ -52,38 +47,20 @@ enum {
 
 static inline void syn_rng_seed(syn_rng *r, uint64_t seed, uint64_t domain, uint64_t index)
 {
-    const uint64_t golden = UINT64_C(0x9E3779B97F4A7C15);
-    uint64_t x = syn_mix64(seed + golden) ^ syn_mix64((domain << 48) ^ (index + 1) * golden);
-    for (int i = 0; i < 4; i++) {
-        x += golden;
-        r->s[i] = syn_mix64(x);
-    }
+    sc_rng_seed(&r->core, seed, domain, index);
     r->has_spare = 0;
     r->spare = 0;
 }
 
-static inline uint64_t syn_rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
 static inline uint64_t syn_next(syn_rng *r)
 {
-    uint64_t *s = r->s;
-    uint64_t result = syn_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = syn_rotl(s[3], 45);
-    return result;
+    return sc_rng_next(&r->core);
 }
 
 /* Uniform in [0, 1), 53 bits. */
 static inline double syn_uniform(syn_rng *r)
 {
-    return (double)(syn_next(r) >> 11) * 0x1.0p-53;
+    return sc_rng_uniform(&r->core);
 }
 
 static inline double syn_range(syn_rng *r, double lo, double hi)
@@ -302,7 +279,7 @@ void syn_work_free(syn_work *work);
 
 typedef struct syn_firm {
     uint64_t index;
-    char uscc[19];
+    char uscc[SCORE_USCC_SIZE];
     int cluster, industry, region;
     enum syn_kind kind;
     int established, established_day;    /* month number and day */

@@ -33,7 +33,7 @@ def test_the_formula_test_vectors():
         no_floor.risk_weight(0.01)
 
 
-def test_the_issue_example():
+def test_worked_example():
     offer = libscore.enhance_compute(EXAMPLE)
     assert offer["uscc"] == EXAMPLE["uscc"]
     assert offer["grade"] == "BB"

@@ -4,15 +4,7 @@ import pytest
 
 import libscore
 from libscore import pool as lp
-
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-
-
-def uscc(i):
-    body = "91330100%09d" % i
-    total = sum(ALPHABET.index(c) * w for c, w in zip(body, WEIGHTS))
-    return body + ALPHABET[(31 - total % 31) % 31]
+from synthetic import uscc
 
 
 A, B, C = uscc(1), uscc(2), uscc(3)

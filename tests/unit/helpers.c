@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/core.h"
+#include "core/rng.h"
 #include "helpers.h"
 
 /* Every test program takes the locale of its environment, as a host program
@@ -99,28 +101,20 @@ int log_has(const diag_log *log, const char *needle)
     return 0;
 }
 
-/* ---- synthetic portfolios ------------------------------------------------ */
+/* ---- codes ---------------------------------------------------------------- */
 
-int sc_uscc_check_char(const char *code17);
-
-void make_uscc(unsigned i, char out[19])
+void make_uscc(unsigned i, char out[SCORE_USCC_SIZE])
 {
-    snprintf(out, 19, "91440300%09u", i % 1000000000u);
+    snprintf(out, SCORE_USCC_SIZE, "91440300%09u", i % 1000000000u);
     out[17] = (char)sc_uscc_check_char(out);
     out[18] = '\0';
 }
 
-static uint64_t next_random(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
+/* ---- synthetic portfolios ------------------------------------------------ */
 
 static double uniform01(uint64_t *state)
 {
-    return (double)(next_random(state) >> 11) / 9007199254740992.0;
+    return (double)(sc_splitmix64(state) >> 11) / 9007199254740992.0;
 }
 
 static void emit(synthetic_fn each, void *user, unsigned e, const char *uscc, int month,

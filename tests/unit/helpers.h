@@ -36,12 +36,14 @@ double series_last(const score_panel *p, const char *uscc, const char *source, c
 /* Whether a diagnostic containing `needle` was logged. */
 int log_has(const diag_log *log, const char *needle);
 
-#endif
+/* ---- codes ---------------------------------------------------------------- */
+
+/* A valid USCC for number i: "91440300", i in 9 digits, and the check
+ * character the library computes (its own test, test_uscc, checks that one
+ * against real codes). Distinct for distinct i < 10^9, and ascending with i. */
+void make_uscc(unsigned i, char out[SCORE_USCC_SIZE]);
 
 /* ---- synthetic portfolios (monitoring, drift and report tests) ---------- */
-
-/* A valid USCC for number i (distinct for distinct i < 10^9). */
-void make_uscc(unsigned i, char out[19]);
 
 /* One observation line of a synthetic portfolio: the enterprise's number,
  * the month as year * 12 + month - 1 (0 for profile fields), and the line
@@ -80,3 +82,5 @@ typedef struct fixture {
 
 void fixture_make(fixture *f, unsigned n, uint64_t seed);
 void fixture_free(fixture *f);
+
+#endif

@@ -1,5 +1,6 @@
 /* Helpers shared by the pool tests (test_pool_*.c): temporary ledger
- * directories, valid USCCs, events, and the money identity. */
+ * directories, events, and the money identity; valid USCCs (make_uscc) come
+ * from helpers.h, as for every test. */
 #ifndef SCORE_POOL_TEST_H
 #define SCORE_POOL_TEST_H
 
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "score.h"
 
 /* A fresh directory under the build tree (removed by rm_tree). */
@@ -43,21 +45,6 @@ static inline void rm_tree(const char *path)
     rmdir(path);
 }
 
-/* The i-th of a family of valid USCCs (GB 32100-2015 check character);
- * ascending i gives ascending codes. */
-static inline void make_uscc(int i, char out[19])
-{
-    static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
-    char body[32];
-    snprintf(body, sizeof body, "91330100%09d", i % 1000000000);
-    memcpy(out, body, 17);
-    int sum = 0;
-    for (int k = 0; k < 17; k++)
-        sum += (int)(strchr(alphabet, out[k]) - alphabet) * weights[k];
-    out[17] = alphabet[(31 - sum % 31) % 31];
-    out[18] = '\0';
-}
 
 static inline score_pool_event pool_event(int type, const char *uscc, int64_t fen, double pd,
                                           const char *id)

@@ -1,6 +1,6 @@
 /* Credit enhancement: the IRB formula and its test vectors with their
  * neighbours, limits on hand-worked cases, price, and the figures without
- * enhancements. Expected values come from the issue's test vectors, from
+ * enhancements. Expected values come from the formula's test vectors, from
  * arithmetic worked by hand in the comments, or from an independent
  * computation (mpmath at 40 digits; Python's statistics NormalDist for the
  * whole formula). */
@@ -42,7 +42,7 @@ static score_enhance_config *config_of(const char *json)
 /* 5 million euros at the default 7.8 yuan per euro */
 #define SALES_S5 YUAN(39000000)
 
-Test(enhance_irb, the_issue_test_vectors)
+Test(enhance_irb, formula_test_vectors)
 {
     /* LGD 45%, M 2.5; the floor set below 0.03% so it does not bind */
     score_enhance_config *c = config_of("{\"pd_floor\": 0.0001}");
@@ -178,7 +178,7 @@ Test(enhance_grade, bounds_are_inclusive)
 
 /* ---- whole applications ------------------------------------------------------ */
 
-/* The issue's example, as a struct. */
+/* The worked example of docs/enhancement.md, as a struct. */
 static score_enhance_request example(void)
 {
     score_enhance_request r;
@@ -208,7 +208,7 @@ static void compute(const score_enhance_config *c, const score_enhance_request *
     cr_assert_eq(score_enhance_compute(c, r, with, without), SCORE_OK, "%s", score_last_error());
 }
 
-Test(enhance_compute, the_issue_example_by_hand)
+Test(enhance_compute, worked_example_by_hand)
 {
     score_enhance_request r = example();
     score_enhance_result w, wo;

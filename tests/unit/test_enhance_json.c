@@ -24,7 +24,7 @@ static int parse(const char *text, score_enhance_request *r)
     return score_enhance_request_parse(text, strlen(text), "req.json", r);
 }
 
-Test(enhance_request, the_issue_example)
+Test(enhance_request, worked_example_parses)
 {
     score_enhance_request r;
     cr_assert_eq(parse(example_json, &r), SCORE_OK, "%s", score_last_error());

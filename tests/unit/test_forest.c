@@ -14,6 +14,7 @@
 #include <xgboost/c_api.h>
 
 #include "core/core.h"
+#include "core/rng.h"
 #include "model/forest.h"
 
 #define NF 12          /* features of the test models */
@@ -26,10 +27,7 @@ static uint64_t rng_state;
 
 static uint64_t next_u64(void)
 {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return sc_splitmix64(&rng_state);
 }
 
 static double uniform(void)
