@@ -1,0 +1,200 @@
+/* The batch calls of section 12: the same bits on 1, 2 and 8 threads
+ * (features of a synthetic panel, scores, reasons, contributions of the
+ * default model); the same as the one-call-a-row functions; n_reasons
+ * chosen or none (then reasons are not touched); bad options refused. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "score.h"
+
+#define MODEL TEST_SOURCE_DIR "/models/default.json.gz"
+
+static score_model *model;
+static score_panel *panel;
+static float *rows;
+static size_t n_rows, nf;
+
+static void setup(void)
+{
+    cr_assert_eq(score_model_load(MODEL, &model), SCORE_OK, "%s", score_last_error());
+    score_synth_options o;
+    score_synth_options_init(&o);
+    o.enterprises = 1500;
+    o.months = 18;
+    o.seed = 11;
+    cr_assert_eq(score_panel_new(&panel), SCORE_OK);
+    cr_assert_eq(score_synth_panel(&o, panel, NULL, NULL, NULL, NULL), SCORE_OK, "%s",
+                 score_last_error());
+    nf = score_model_n_features(model);
+    cr_assert_eq(nf, score_features_count());
+    cr_assert_eq(score_features_compute(panel, "2024-12", NULL, 0, NULL, &n_rows), SCORE_OK);
+    rows = malloc(n_rows * nf * sizeof *rows);
+    cr_assert_eq(score_features_compute(panel, "2024-12", rows, n_rows, NULL, &n_rows), SCORE_OK);
+}
+
+static void teardown(void)
+{
+    free(rows);
+    score_panel_free(panel);
+    score_model_free(model);
+}
+
+TestSuite(batch, .init = setup, .fini = teardown);
+
+static score_batch_options with(unsigned threads, size_t n_reasons)
+{
+    score_batch_options o;
+    score_batch_options_init(&o);
+    o.threads = threads;
+    o.n_reasons = n_reasons;
+    return o;
+}
+
+Test(batch, features_are_the_same_bits_on_1_2_and_8_threads)
+{
+    float *want = malloc(n_rows * nf * sizeof *want), *got = malloc(n_rows * nf * sizeof *got);
+    size_t *want_index = malloc(n_rows * sizeof *want_index), *index = malloc(n_rows * sizeof *index);
+    size_t n;
+    cr_assert_eq(score_features_compute(panel, "2024-12", want, n_rows, want_index, &n), SCORE_OK);
+    static const unsigned threads[] = {1, 2, 8};
+    for (size_t t = 0; t < 3; t++) {
+        score_batch_options o = with(threads[t], 0);
+        size_t count = 0;
+        cr_assert_eq(score_features_compute_batch(panel, "2024-12", &o, NULL, 0, NULL, &count),
+                     SCORE_OK);
+        cr_assert_eq(count, n_rows);
+        memset(got, 0xAB, n_rows * nf * sizeof *got);
+        cr_assert_eq(score_features_compute_batch(panel, "2024-12", &o, got, n_rows, index, &count),
+                     SCORE_OK, "%s", score_last_error());
+        cr_assert_eq(count, n_rows);
+        cr_assert_arr_eq(got, want, n_rows * nf * sizeof *got, "%u threads", threads[t]);
+        cr_assert_arr_eq(index, want_index, n_rows * sizeof *index);
+    }
+    free(want);
+    free(got);
+    free(want_index);
+    free(index);
+}
+
+typedef struct scored {
+    double *margin, *pd;
+    int *score, *grade, *reasons;
+} scored;
+
+static scored scored_new(size_t k)
+{
+    scored s = {calloc(n_rows, sizeof(double)), calloc(n_rows, sizeof(double)),
+                calloc(n_rows, sizeof(int)), calloc(n_rows, sizeof(int)),
+                calloc(n_rows * (k ? k : 1), sizeof(int))};
+    return s;
+}
+
+static void scored_free(scored *s)
+{
+    free(s->margin);
+    free(s->pd);
+    free(s->score);
+    free(s->grade);
+    free(s->reasons);
+}
+
+Test(batch, scores_and_reasons_are_the_same_bits_on_1_2_and_8_threads)
+{
+    const size_t k = score_model_n_reasons(model);
+    cr_assert_gt(k, 0);
+    scored want = scored_new(k);
+    cr_assert_eq(score_model_score(model, rows, n_rows, want.margin, want.pd, want.score,
+                                   want.grade, want.reasons), SCORE_OK);
+    static const unsigned threads[] = {1, 2, 8};
+    for (size_t t = 0; t < 3; t++) {
+        scored got = scored_new(k);
+        score_batch_options o = with(threads[t], SCORE_REASONS_MODEL);
+        cr_assert_eq(score_model_score_batch(model, rows, n_rows, &o, got.margin, got.pd,
+                                             got.score, got.grade, got.reasons), SCORE_OK);
+        cr_assert_arr_eq(got.margin, want.margin, n_rows * sizeof(double), "%u", threads[t]);
+        cr_assert_arr_eq(got.pd, want.pd, n_rows * sizeof(double));
+        cr_assert_arr_eq(got.score, want.score, n_rows * sizeof(int));
+        cr_assert_arr_eq(got.grade, want.grade, n_rows * sizeof(int));
+        cr_assert_arr_eq(got.reasons, want.reasons, n_rows * k * sizeof(int));
+        scored_free(&got);
+    }
+    /* some rows have reasons, and margins match the plain prediction */
+    size_t with_reasons = 0;
+    for (size_t i = 0; i < n_rows; i++)
+        with_reasons += want.reasons[i * k] >= 0;
+    cr_assert_gt(with_reasons, n_rows / 2);
+    double *margin = malloc(n_rows * sizeof *margin);
+    cr_assert_eq(score_model_predict(model, rows, n_rows, margin, NULL), SCORE_OK);
+    cr_assert_arr_eq(margin, want.margin, n_rows * sizeof *margin);
+    free(margin);
+    scored_free(&want);
+}
+
+Test(batch, contributions_are_the_same_bits_on_1_2_and_8_threads_and_as_row_by_row)
+{
+    const size_t w = nf + 1;
+    double *want = malloc(n_rows * w * sizeof *want), *got = malloc(n_rows * w * sizeof *got);
+    for (size_t i = 0; i < n_rows; i++)
+        cr_assert_eq(score_model_contributions(model, rows + i * nf, want + i * w), SCORE_OK);
+    static const unsigned threads[] = {1, 2, 8};
+    for (size_t t = 0; t < 3; t++) {
+        score_batch_options o = with(threads[t], 0);
+        cr_assert_eq(score_model_contributions_batch(model, rows, n_rows, &o, got), SCORE_OK);
+        cr_assert_arr_eq(got, want, n_rows * w * sizeof *got, "%u threads", threads[t]);
+    }
+    free(want);
+    free(got);
+}
+
+Test(batch, the_number_of_reasons_is_chosen_and_none_leaves_them_alone)
+{
+    const size_t k = score_model_n_reasons(model);
+    int *model_k = malloc(n_rows * k * sizeof *model_k), *five = malloc(n_rows * 5 * sizeof *five);
+    score_batch_options o = with(2, SCORE_REASONS_MODEL);
+    cr_assert_eq(score_model_score_batch(model, rows, n_rows, &o, NULL, NULL, NULL, NULL, model_k),
+                 SCORE_OK);
+    o.n_reasons = 5;
+    cr_assert_eq(score_model_score_batch(model, rows, n_rows, &o, NULL, NULL, NULL, NULL, five),
+                 SCORE_OK);
+    for (size_t i = 0; i < n_rows; i++)
+        cr_assert_arr_eq(five + i * 5, model_k + i * k, (k < 5 ? k : 5) * sizeof(int), "row %zu", i);
+    /* none: the reasons array is not touched, scores are still given */
+    o.n_reasons = 0;
+    int untouched[4] = {7, 7, 7, 7};
+    double pd[2];
+    cr_assert_eq(score_model_score_batch(model, rows, 2, &o, NULL, pd, NULL, NULL, untouched),
+                 SCORE_OK);
+    cr_assert_eq(untouched[0], 7);
+    cr_assert_eq(untouched[3], 7);
+    cr_assert(pd[0] > 0 && pd[0] < 1);
+    free(model_k);
+    free(five);
+}
+
+Test(batch, bad_options_are_refused)
+{
+    double pd[1];
+    score_batch_options o = with(1, nf + 1);
+    cr_assert_eq(score_model_score_batch(model, rows, 1, &o, NULL, pd, NULL, NULL, NULL),
+                 SCORE_EINVAL);
+    cr_assert(strstr(score_last_error(), "reasons"), "%s", score_last_error());
+    o = with(1000, 1);
+    cr_assert_eq(score_model_score_batch(model, rows, 1, &o, NULL, pd, NULL, NULL, NULL),
+                 SCORE_EINVAL);
+    o = with(1, 1);
+    o.size = sizeof o + 8;
+    cr_assert_eq(score_model_score_batch(model, rows, 1, &o, NULL, pd, NULL, NULL, NULL),
+                 SCORE_EINVAL);
+    cr_assert(strstr(score_last_error(), "size"), "%s", score_last_error());
+    cr_assert_eq(score_model_contributions_batch(model, rows, 1, NULL, NULL), SCORE_EINVAL);
+    size_t n;
+    cr_assert_eq(score_features_compute_batch(panel, "2024-13", NULL, NULL, 0, NULL, &n),
+                 SCORE_EINVAL);
+    /* NULL options are the defaults; 0 threads is every CPU available */
+    cr_assert_eq(score_model_score_batch(model, rows, 1, NULL, NULL, pd, NULL, NULL, NULL), SCORE_OK);
+    o = with(0, 0);
+    cr_assert_eq(score_model_score_batch(model, rows, 1, &o, NULL, pd, NULL, NULL, NULL), SCORE_OK);
+    cr_assert_geq(score_cpus_available(), 1);
+}
