@@ -1823,6 +1823,19 @@ SCORE_API int score_model_contributions_batch(const score_model *model, const fl
                                               size_t n_rows, const score_batch_options *options,
                                               double *contributions);
 
+/*
+ * score_monitor_evaluate_batch: score_monitor_evaluate with the enterprises
+ * assessed on options->threads threads (options NULL: the defaults): the
+ * same alerts in the same order. Fails: as score_monitor_evaluate;
+ * SCORE_EINVAL also for a bad options->size or threads. Thread-safe.
+ */
+SCORE_API int score_monitor_evaluate_batch(const score_model *model,
+                                           const score_monitor_config *config,
+                                           const score_panel *panel, const char *asof,
+                                           const char *previous,
+                                           const score_batch_options *options,
+                                           score_alerts **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -198,3 +198,31 @@ Test(batch, bad_options_are_refused)
     cr_assert_eq(score_model_score_batch(model, rows, 1, &o, NULL, pd, NULL, NULL, NULL), SCORE_OK);
     cr_assert_geq(score_cpus_available(), 1);
 }
+
+Test(batch, monitor_alerts_are_the_same_on_1_2_and_8_threads)
+{
+    score_alerts *want;
+    cr_assert_eq(score_monitor_evaluate(model, NULL, panel, "2024-12", NULL, &want), SCORE_OK,
+                 "%s", score_last_error());
+    const size_t n = score_alerts_count(want);
+    cr_assert_gt(n, 0);
+    static const unsigned threads[] = {1, 2, 8};
+    for (size_t t = 0; t < 3; t++) {
+        score_batch_options o = with(threads[t], 0);
+        score_alerts *got;
+        cr_assert_eq(score_monitor_evaluate_batch(model, NULL, panel, "2024-12", NULL, &o, &got),
+                     SCORE_OK, "%s", score_last_error());
+        cr_assert_eq(score_alerts_count(got), n);
+        for (size_t i = 0; i < n; i++) {
+            score_alert a = {.size = sizeof a}, b = {.size = sizeof b};
+            cr_assert_eq(score_alerts_get(want, i, &a), SCORE_OK);
+            cr_assert_eq(score_alerts_get(got, i, &b), SCORE_OK);
+            cr_assert_str_eq(a.uscc, b.uscc);
+            cr_assert_str_eq(a.code, b.code);
+            cr_assert_str_eq(a.evidence, b.evidence, "%u threads, alert %zu", threads[t], i);
+            cr_assert_str_eq(a.message_en, b.message_en);
+        }
+        score_alerts_free(got);
+    }
+    score_alerts_free(want);
+}
