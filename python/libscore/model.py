@@ -69,6 +69,19 @@ _score_panel = declare("score_model_score_panel", ctypes.c_int,
                         ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
                         ctypes.c_void_p, ctypes.c_void_p, c_size_p])
 _n_reasons = declare("score_model_n_reasons", ctypes.c_size_t, [ctypes.c_void_p])
+
+
+class _BatchOptions(ctypes.Structure):
+    _fields_ = [("size", ctypes.c_size_t), ("threads", ctypes.c_uint),
+                ("n_reasons", ctypes.c_size_t)]
+
+
+_batch_options_init = declare("score_batch_options_init", None,
+                              [ctypes.POINTER(_BatchOptions)])
+_score_batch = declare("score_model_score_batch", ctypes.c_int,
+                       [ctypes.c_void_p, _f32p, ctypes.c_size_t, ctypes.POINTER(_BatchOptions),
+                        ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+                        ctypes.c_void_p])
 _grade_name = declare("score_model_grade_name", ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t])
 _pd_to_score = declare("score_pd_to_score", ctypes.c_int, [ctypes.c_void_p, ctypes.c_double],
                        status=False)
@@ -220,13 +233,27 @@ class Model(Handle):
         _contributions(self.handle, x, _ptr(out))
         return out
 
-    def score(self, X):
-        """dict of arrays: margin, pd, score, grade (names), reasons (codes)."""
+    def score(self, X, reasons=None):
+        """dict of arrays: margin, pd, score, grade (names), reasons (codes).
+        reasons: how many a row (None: the model's; 0 or "none": none, and no
+        contributions are computed)."""
         X = self._rows(X)
-        n, k = X.shape[0], _n_reasons(self.handle)
+        if reasons is None:
+            k = _n_reasons(self.handle)
+        elif reasons == "none":
+            k = 0
+        elif isinstance(reasons, int) and not isinstance(reasons, bool) and reasons >= 0:
+            k = reasons
+        else:
+            raise ValueError(f"reasons must be None, a count >= 0 or 'none', not {reasons!r}")
+        n = X.shape[0]
         out = self._outputs(n, k)
-        _score(self.handle, X, n, _ptr(out["margin"]), _ptr(out["pd"]), _ptr(out["score"]),
-               _ptr(out["grade"]), _ptr(out["reasons"]))
+        options = _BatchOptions()
+        _batch_options_init(ctypes.byref(options))
+        options.n_reasons = k
+        _score_batch(self.handle, X, n, ctypes.byref(options), _ptr(out["margin"]),
+                     _ptr(out["pd"]), _ptr(out["score"]), _ptr(out["grade"]),
+                     _ptr(out["reasons"]))
         return self._named(out, k)
 
     def score_panel(self, panel, asof):
