@@ -4,8 +4,11 @@
  * chosen or none (then reasons are not touched); bad options refused. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "score.h"
 
@@ -225,4 +228,112 @@ Test(batch, monitor_alerts_are_the_same_on_1_2_and_8_threads)
         score_alerts_free(got);
     }
     score_alerts_free(want);
+}
+
+/* ---- the score program ----------------------------------------------------- */
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)n + 1);
+    cr_assert_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* Run the score program with args (NULL-terminated); its exit status. */
+static int run(const char *const *args)
+{
+    const char *argv[24] = {TEST_BINARY_DIR "/score"};
+    int n = 1;
+    for (int i = 0; args[i]; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        freopen("/dev/null", "w", stderr);
+        execv(argv[0], (char *const *)argv);
+        _exit(121);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+Test(batch, score_predict_and_features_write_the_same_bytes_on_1_2_and_8_threads)
+{
+    char dir[] = "/tmp/libscore-batch-XXXXXX", signals[64], out[64], want_path[64];
+    cr_assert_not_null(mkdtemp(dir));
+    score_synth_options o;
+    score_synth_options_init(&o);
+    o.enterprises = 800;
+    o.months = 14;
+    cr_assert_eq(score_synth_write(dir, &o, NULL), SCORE_OK, "%s", score_last_error());
+    snprintf(signals, sizeof signals, "%s/signals.csv.gz", dir);
+    static const char *const commands[] = {"predict", "features"};
+    for (size_t c = 0; c < 2; c++) {
+        char *want = NULL;
+        static const char *const threads[] = {"1", "2", "8"};
+        for (size_t t = 0; t < 3; t++) {
+            snprintf(out, sizeof out, "%s/%s%s.csv", dir, commands[c], threads[t]);
+            const char *predict[] = {"predict", "--model", MODEL, "--signals", signals, "--asof",
+                                     "2024-12", "--out", out, "--threads", threads[t], NULL};
+            const char *features[] = {"features", "--signals", signals, "--asof", "2024-12",
+                                      "--out", out, "--threads", threads[t], NULL};
+            cr_assert_eq(run(c ? features : predict), 0, "%s --threads %s", commands[c],
+                         threads[t]);
+            char *got = slurp(out);
+            if (!want) {
+                want = got;
+                snprintf(want_path, sizeof want_path, "%s", out);
+                continue;
+            }
+            cr_assert_str_eq(got, want, "%s: %s and %s differ", commands[c], out, want_path);
+            free(got);
+            remove(out);
+        }
+        if (c == 0) {
+            /* --reasons none: the same scores, no reason columns */
+            snprintf(out, sizeof out, "%s/none.csv", dir);
+            const char *none[] = {"predict", "--model", MODEL, "--signals", signals, "--asof",
+                                  "2024-12", "--out", out, "--reasons", "none", NULL};
+            cr_assert_eq(run(none), 0);
+            char *got = slurp(out);
+            cr_assert(!strstr(got, "reason1") && strstr(want, "reason1"));
+            /* each line of none.csv begins the line of the full output */
+            char *line = got, *full = want;
+            for (int i = 0; i < 20 && line && full; i++) {
+                size_t len = strcspn(line, "\n");
+                cr_assert_eq(strncmp(line, full, len), 0, "line %d: %.*s", i, (int)len, line);
+                line = strchr(line, '\n');
+                full = strchr(full, '\n');
+                line = line ? line + 1 : NULL;
+                full = full ? full + 1 : NULL;
+            }
+            free(got);
+            remove(out);
+            const char *bad[] = {"predict", "--model", MODEL, "--signals", signals, "--asof",
+                                 "2024-12", "--out", out, "--reasons", "x", NULL};
+            cr_assert_eq(run(bad), 1);
+            const char *zero[] = {"features", "--signals", signals, "--asof", "2024-12", "--out",
+                                  out, "--threads", "0", NULL};
+            cr_assert_eq(run(zero), 1);
+        }
+        free(want);
+        remove(want_path);
+    }
+    char path[96];
+    const char *files[] = {"signals.csv.gz", "labels.csv", "truth.csv"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        remove(path);
+    }
+    rmdir(dir);
 }
