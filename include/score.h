@@ -16,6 +16,7 @@
  *                                      score_report_*
  *  11. synthetic data                  score_synth_*  (a generated population;
  *                                      experimental, as is score_report_html/_save)
+ *  12. batches and threads (1.1.0)     score_*_batch, score_batch_options
  *
  * Experimental functions are declared only when the program defines
  * SCORE_EXPERIMENTAL before including this header. They are exported like
@@ -1846,6 +1847,90 @@ SCORE_API int score_synth_panel(const score_synth_options *options, score_panel 
                                 char *uscc, double *pd, int *label,
                                 score_synth_summary *summary);
 #endif /* SCORE_EXPERIMENTAL */
+
+/* ======================================================================
+ * 12. Batches and threads (1.1.0)
+ *
+ * The batch calls take many rows in one call, choose how many reasons to
+ * give (none costs nothing: no contributions are computed), and may spread
+ * the rows over threads. Rows are split statically into contiguous ranges,
+ * one a thread, and nothing is added up across threads, so the results are
+ * the same bits for any number of threads.
+ * ====================================================================== */
+
+/* n_reasons meaning "as many as the model gives" (score_model_n_reasons). */
+#define SCORE_REASONS_MODEL ((size_t)-1)
+
+/*
+ * How a batch call runs. Initialise with score_batch_options_init (threads
+ * 1: only the calling thread; n_reasons SCORE_REASONS_MODEL), then change
+ * what you need. threads 0 uses every CPU the process may run on
+ * (score_cpus_available); at most 256. New members may be appended; set
+ * `size` before the first use.
+ */
+typedef struct score_batch_options {
+    size_t size;          /* sizeof(score_batch_options) */
+    unsigned threads;     /* threads to use; 0: score_cpus_available() */
+    size_t n_reasons;     /* reasons a row; 0: none; SCORE_REASONS_MODEL: the model's */
+} score_batch_options;
+
+/* score_batch_options_init: the defaults into *options (NULL ignored). */
+SCORE_API void score_batch_options_init(score_batch_options *options);
+
+/* score_cpus_available: the CPUs this process may run on
+ * (sched_getaffinity, else the CPUs online; at least 1). Thread-safe. */
+SCORE_API unsigned score_cpus_available(void);
+
+/*
+ * score_features_compute_batch: score_features_compute on options->threads
+ * threads (options NULL: the defaults): the same rows, bits and order.
+ * Fails: as score_features_compute; SCORE_EINVAL also for a bad
+ * options->size or threads; SCORE_ENOMEM (threads need a row buffer of
+ * every enterprise). Thread-safe; reads the panel.
+ */
+SCORE_API int score_features_compute_batch(const score_panel *panel, const char *asof,
+                                           const score_batch_options *options, float *matrix,
+                                           size_t capacity_rows, size_t *enterprise_index,
+                                           size_t *n_rows);
+
+/*
+ * score_model_score_batch: score_model_score on n_rows rows with
+ * options->n_reasons reasons a row (SCORE_REASONS_MODEL: the model's) on
+ * options->threads threads. reasons (may be NULL; ignored when n_reasons
+ * is 0) receives n_reasons feature indices a row, the strongest first, -1
+ * where fewer features push the risk up; the other arrays as in
+ * score_model_score, each may be NULL. Outputs are caller-owned.
+ * Fails: SCORE_EINVAL (NULL model, rows NULL with n_rows > 0, a bad
+ * options->size or threads, n_reasons above the model's features),
+ * SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_model_score_batch(const score_model *model, const float *rows, size_t n_rows,
+                                      const score_batch_options *options, double *margin,
+                                      double *pd, int *score, int *grade, int *reasons);
+
+/*
+ * score_model_contributions_batch: score_model_contributions of n_rows
+ * rows into contributions[n_rows * (score_model_n_features() + 1)]
+ * (caller-owned), row by row, on options->threads threads (n_reasons is
+ * not used). Fails: SCORE_EINVAL (NULL model, rows or contributions with
+ * n_rows > 0, bad options), SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_model_contributions_batch(const score_model *model, const float *rows,
+                                              size_t n_rows, const score_batch_options *options,
+                                              double *contributions);
+
+/*
+ * score_monitor_evaluate_batch: score_monitor_evaluate with the enterprises
+ * assessed on options->threads threads (options NULL: the defaults): the
+ * same alerts in the same order. Fails: as score_monitor_evaluate;
+ * SCORE_EINVAL also for a bad options->size or threads. Thread-safe.
+ */
+SCORE_API int score_monitor_evaluate_batch(const score_model *model,
+                                           const score_monitor_config *config,
+                                           const score_panel *panel, const char *asof,
+                                           const char *previous,
+                                           const score_batch_options *options,
+                                           score_alerts **out);
 
 #ifdef __cplusplus
 }

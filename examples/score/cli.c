@@ -116,6 +116,28 @@ int cli_signals_option(cli_args *a, const char *opt, cli_signals *s)
     return 1;
 }
 
+int cli_threads_option(cli_args *a, const char *opt, unsigned *threads)
+{
+    if (strcmp(opt, "--threads") != 0)
+        return 0;
+    const char *v = cli_value(a, opt);
+    unsigned long long n;
+    if (!v)
+        return -1;
+    if (cli_parse_uint64(v, &n) != 0 || n < 1 || n > 256) {
+        cli_usage_error(a->command, "--threads takes a number from 1 to 256, got '%s'", v);
+        return -1;
+    }
+    *threads = (unsigned)n;
+    return 1;
+}
+
+unsigned cli_default_threads(void)
+{
+    unsigned n = score_cpus_available();
+    return n > 256 ? 256 : n;
+}
+
 int cli_is_month(const char *t)
 {
     return t && strlen(t) == 7 && t[4] == '-' && strspn(t, "0123456789-") == 7 &&

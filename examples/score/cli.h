@@ -69,6 +69,15 @@ typedef struct cli_signals {
 /* Handle --signals FILE and --strict: 1 taken, 0 not one of them, -1 usage
  * error (printed). */
 int cli_signals_option(cli_args *a, const char *opt, cli_signals *s);
+/* Handle --threads N (1..256): 1 taken, 0 not it, -1 usage error (printed).
+ * The caller starts *threads at cli_default_threads(). */
+int cli_threads_option(cli_args *a, const char *opt, unsigned *threads);
+/* The CPUs available to the process (sched_getaffinity). */
+unsigned cli_default_threads(void);
+#define CLI_THREADS_HELP \
+    "  --threads N          threads (default: the CPUs available); the output is the\n" \
+    "                       same for any N\n"
+
 /* Whether text is a month YYYY-MM. */
 int cli_is_month(const char *text);
 

@@ -6,13 +6,15 @@
 
 static const char help[] =
     "usage: score features --signals FILE [--signals FILE ...] --asof YYYY-MM --out FILE.csv\n"
-    "                      [--strict]\n"
+    "                      [--strict] [--threads N]\n"
     "\n"
     "Computes feature spec v1 (docs/features.md) for every enterprise as of a month\n"
     "and writes a CSV: the column uscc, then the features in spec order; one row\n"
     "per enterprise in ascending USCC order; a missing value is an empty field;\n"
     "numbers are written with 9 significant digits (exact for floats).\n"
     "Enterprises registered after the as-of month get no row.\n"
+    "\n"
+    CLI_THREADS_HELP
     "\n"
     "exit status: 0 done; 1 usage; 2 input unusable (nothing written);\n"
     "             3 written, but some input lines were rejected\n";
@@ -48,10 +50,14 @@ static void write_rows(FILE *out, const score_panel *panel, const float *matrix,
 }
 
 /* Compute and write; returns 0 or EXIT_UNUSABLE. */
-static int write_features(const score_panel *panel, const char *asof, const char *path)
+static int write_features(const score_panel *panel, const char *asof, unsigned threads,
+                          const char *path)
 {
     size_t n_rows;
-    int rc = score_features_compute(panel, asof, NULL, 0, NULL, &n_rows);
+    score_batch_options options;
+    score_batch_options_init(&options);
+    options.threads = threads;
+    int rc = score_features_compute_batch(panel, asof, &options, NULL, 0, NULL, &n_rows);
     if (rc != SCORE_OK)
         return cli_fail("features", "cannot compute features", rc);
     size_t nf = score_features_count();
@@ -61,7 +67,8 @@ static int write_features(const score_panel *panel, const char *asof, const char
     int status = EXIT_UNUSABLE;
     if (!matrix || !index)
         fprintf(stderr, "score features: out of memory\n");
-    else if ((rc = score_features_compute(panel, asof, matrix, n_rows, index, &n_rows)) != SCORE_OK)
+    else if ((rc = score_features_compute_batch(panel, asof, &options, matrix, n_rows, index,
+                                                &n_rows)) != SCORE_OK)
         cli_fail("features", "cannot compute features", rc);
     else if (cli_output_open(&out, path) == 0) {
         write_header(out.file);
@@ -86,10 +93,13 @@ int cmd_features(int argc, char **argv)
     }
     cli_signals signals = {0};
     const char *asof = NULL, *out = NULL;
+    unsigned threads = cli_default_threads();
     cli_args a;
     cli_args_init(&a, name, argc, argv);
     for (const char *opt; (opt = cli_next(&a));) {
         int rc = cli_signals_option(&a, opt, &signals);
+        if (!rc)
+            rc = cli_threads_option(&a, opt, &threads);
         if (rc < 0)
             return EXIT_USAGE;
         if (rc > 0)
@@ -113,7 +123,7 @@ int cmd_features(int argc, char **argv)
     int status = cli_read_signals(name, &signals, &panel, &counts);
     if (status == EXIT_UNUSABLE)
         return status;
-    int written = write_features(panel, asof, out);
+    int written = write_features(panel, asof, threads, out);
     score_panel_free(panel);
     return written ? written : status;
 }

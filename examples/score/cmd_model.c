@@ -182,17 +182,28 @@ int cmd_train(int argc, char **argv)
 
 static const char predict_help[] =
     "usage: score predict --model MODEL --signals FILE [--signals FILE ...] --asof YYYY-MM\n"
-    "                     --out FILE.csv [--strict]\n"
+    "                     --out FILE.csv [--strict] [--reasons N|none] [--threads N]\n"
     "       score predict --model MODEL --table FILE [--id COLUMN] --out FILE.csv [--strict]\n"
+    "                     [--reasons N|none] [--threads N]\n"
     "\n"
     "Scores every enterprise (or table row) and writes a CSV with the columns: the id\n"
     "under its input name (uscc, the --id column, or row), pd (calibrated 12-month\n"
     "probability of default), score (an integer, higher is safer), grade, margin,\n"
     "reason1..reasonN (reason codes of the features that push the risk up the\n"
-    "most; blank when fewer do). 'score explain' gives the texts.\n";
+    "most; blank when fewer do). 'score explain' gives the texts.\n"
+    "\n"
+    "  --reasons N|none     reasons a row (default: the model's, 3); none leaves the\n"
+    "                       reason columns out and computes no contributions\n"
+    CLI_THREADS_HELP;
+
+/* How predict runs: --reasons and --threads. */
+typedef struct predict_run {
+    score_batch_options options;
+    size_t k;   /* reasons a row */
+} predict_run;
 
 typedef struct scored_rows {
-    size_t n;
+    size_t n, k;
     double *margin, *pd;
     int *score, *grade, *reasons;
 } scored_rows;
@@ -209,6 +220,7 @@ static void scored_free(scored_rows *s)
 static int scored_alloc(scored_rows *s, size_t n, size_t k)
 {
     s->n = n;
+    s->k = k;
     n = n ? n : 1;
     s->margin = malloc(n * sizeof *s->margin);
     s->pd = malloc(n * sizeof *s->pd);
@@ -221,7 +233,7 @@ static int scored_alloc(scored_rows *s, size_t n, size_t k)
 static void write_scored(FILE *out, const score_model *model, const char *id_name,
                          const char *const *ids, const scored_rows *s)
 {
-    size_t k = score_model_n_reasons(model);
+    size_t k = s->k;
     fprintf(out, "%s,pd,score,grade,margin", id_name);
     for (size_t j = 0; j < k; j++)
         fprintf(out, ",reason%zu", j + 1);
@@ -254,26 +266,30 @@ static int write_predictions(const char *path, const score_model *model, const c
 }
 
 static int predict_panel(const score_model *model, const cli_signals *signals, const char *asof,
-                         const char *path)
+                         const predict_run *run, const char *path)
 {
     score_panel *panel;
     score_read_counts counts;
     int status = cli_read_signals("predict", signals, &panel, &counts);
     if (status == EXIT_UNUSABLE)
         return status;
-    size_t n, k = score_model_n_reasons(model);
+    size_t n, nf = score_model_n_features(model);
     scored_rows s = {0};
     size_t *index = NULL;
+    float *rows = NULL;
     char (*codes)[19] = NULL;
     const char **ids = NULL;
-    int rc = score_model_score_panel(model, panel, asof, 0, NULL, NULL, NULL, NULL, NULL, NULL, &n);
-    if (rc == SCORE_OK && (scored_alloc(&s, n, k) || !(index = malloc((n + 1) * sizeof *index)) ||
+    int rc = score_features_compute_batch(panel, asof, &run->options, NULL, 0, NULL, &n);
+    if (rc == SCORE_OK && (scored_alloc(&s, n, run->k) || !(index = malloc((n + 1) * sizeof *index)) ||
+                           !(rows = malloc((n * nf + 1) * sizeof *rows)) ||
                            !(codes = malloc((n + 1) * sizeof *codes)) ||
                            !(ids = malloc((n + 1) * sizeof *ids))))
         rc = SCORE_ENOMEM;
     if (rc == SCORE_OK)
-        rc = score_model_score_panel(model, panel, asof, n, index, s.margin, s.pd, s.score, s.grade,
-                                     s.reasons, &n);
+        rc = score_features_compute_batch(panel, asof, &run->options, rows, n, index, &n);
+    if (rc == SCORE_OK)
+        rc = score_model_score_batch(model, rows, n, &run->options, s.margin, s.pd, s.score,
+                                     s.grade, s.reasons);
     int written = EXIT_UNUSABLE;
     if (rc != SCORE_OK) {
         cli_fail("predict", "cannot score", rc);
@@ -286,6 +302,7 @@ static int predict_panel(const score_model *model, const cli_signals *signals, c
     }
     scored_free(&s);
     free(index);
+    free(rows);
     free(codes);
     free(ids);
     score_panel_free(panel);
@@ -293,7 +310,7 @@ static int predict_panel(const score_model *model, const cli_signals *signals, c
 }
 
 static int predict_table(const score_model *model, const char *table_path, const char *id,
-                         int strict, const char *path)
+                         int strict, const predict_run *run, const char *path)
 {
     score_read_options options;
     score_read_options_init(&options);
@@ -308,10 +325,10 @@ static int predict_table(const score_model *model, const char *table_path, const
     scored_rows s = {0};
     const char **ids = malloc((n + 1) * sizeof *ids);
     int status = EXIT_UNUSABLE;
-    if (!ids || scored_alloc(&s, n, score_model_n_reasons(model)))
+    if (!ids || scored_alloc(&s, n, run->k))
         fprintf(stderr, "score predict: out of memory\n");
-    else if ((rc = score_model_score(model, score_table_rows(table), n, s.margin, s.pd, s.score,
-                                     s.grade, s.reasons)) != SCORE_OK)
+    else if ((rc = score_model_score_batch(model, score_table_rows(table), n, &run->options,
+                                           s.margin, s.pd, s.score, s.grade, s.reasons)) != SCORE_OK)
         cli_fail("predict", "cannot score", rc);
     else {
         for (size_t i = 0; i < n; i++)
@@ -334,13 +351,20 @@ int cmd_predict(int argc, char **argv)
     }
     cli_signals signals = {0};
     const char *model_path = NULL, *asof = NULL, *table = NULL, *id = NULL, *out = NULL;
+    const char *reasons = NULL;
+    predict_run run;
+    score_batch_options_init(&run.options);
+    run.options.threads = cli_default_threads();
     cli_args a;
     cli_args_init(&a, "predict", argc, argv);
     for (const char *opt; (opt = cli_next(&a));) {
         int rc = cli_signals_option(&a, opt, &signals);
+        if (!rc)
+            rc = cli_threads_option(&a, opt, &run.options.threads);
         const char **text = !strcmp(opt, "--model") ? &model_path : !strcmp(opt, "--asof") ? &asof
                           : !strcmp(opt, "--table") ? &table : !strcmp(opt, "--id") ? &id
-                          : !strcmp(opt, "--out") ? &out : NULL;
+                          : !strcmp(opt, "--out") ? &out : !strcmp(opt, "--reasons") ? &reasons
+                          : NULL;
         if (rc < 0)
             return EXIT_USAGE;
         if (rc > 0)
@@ -356,10 +380,20 @@ int cmd_predict(int argc, char **argv)
                                           "or --table");
     if (asof && !cli_is_month(asof))
         return cli_usage_error("predict", "--asof takes a month YYYY-MM, got '%s'", asof);
+    unsigned long long k = 0;
+    if (reasons && strcmp(reasons, "none") != 0 && cli_parse_uint64(reasons, &k) != 0)
+        return cli_usage_error("predict", "--reasons takes a number or 'none', got '%s'", reasons);
     score_model *model;
     int rc = score_model_load(model_path, &model);
     if (rc != SCORE_OK)
         return cli_fail("predict", "cannot load the model", rc);
+    run.k = !reasons ? score_model_n_reasons(model) : (size_t)k;
+    run.options.n_reasons = run.k;
+    const size_t nf = score_model_n_features(model);
+    if (run.k > nf) {
+        score_model_free(model);
+        return cli_usage_error("predict", "--reasons %s: the model has %zu features", reasons, nf);
+    }
     int kind;
     score_model_input(model, &kind);
     int status;
@@ -369,9 +403,9 @@ int cmd_predict(int argc, char **argv)
                 kind == SCORE_INPUT_SIGNALS ? "--signals and --asof" : "--table");
         status = EXIT_USAGE;
     } else if (table) {
-        status = predict_table(model, table, id, signals.strict, out);
+        status = predict_table(model, table, id, signals.strict, &run, out);
     } else {
-        status = predict_panel(model, &signals, asof, out);
+        status = predict_panel(model, &signals, asof, &run, out);
     }
     score_model_free(model);
     return status;
@@ -381,11 +415,14 @@ int cmd_predict(int argc, char **argv)
 
 static const char explain_help[] =
     "usage: score explain --model MODEL --signals FILE [--signals FILE ...] --asof YYYY-MM\n"
-    "                     --uscc CODE\n"
+    "                     --uscc CODE [--threads N]\n"
     "\n"
     "Explains one enterprise's score: PD, score, grade, the reasons (codes and texts\n"
     "in Chinese and English), and every feature's value and exact tree SHAP\n"
-    "contribution to the margin (positive pushes the risk up), strongest first.\n";
+    "contribution to the margin (positive pushes the risk up), strongest first.\n"
+    "\n"
+    "  --threads N          accepted as by predict, features and monitor; one\n"
+    "                       enterprise is explained on one thread\n";
 
 typedef struct ranked {
     size_t feature;
@@ -443,10 +480,13 @@ int cmd_explain(int argc, char **argv)
     }
     cli_signals signals = {0};
     const char *model_path = NULL, *asof = NULL, *uscc = NULL;
+    unsigned threads = cli_default_threads();
     cli_args a;
     cli_args_init(&a, "explain", argc, argv);
     for (const char *opt; (opt = cli_next(&a));) {
         int rc = cli_signals_option(&a, opt, &signals);
+        if (!rc)
+            rc = cli_threads_option(&a, opt, &threads);
         const char **text = !strcmp(opt, "--model") ? &model_path : !strcmp(opt, "--asof") ? &asof
                           : !strcmp(opt, "--uscc") ? &uscc : NULL;
         if (rc < 0)

@@ -11,6 +11,7 @@ typedef struct monitor_args {
     const char *model, *asof, *previous, *out, *config, *labels;
     int show_config;
     int needs_out, needs_labels;
+    unsigned threads;   /* --threads (score monitor only) */
 } monitor_args;
 
 /* Parse the options `allowed` (a list like "model asof previous out") and
@@ -21,6 +22,8 @@ static int parse(monitor_args *m, const char *allowed, int argc, char **argv)
     cli_args_init(&a, m->command, argc, argv);
     for (const char *opt; (opt = cli_next(&a));) {
         int rc = cli_signals_option(&a, opt, &m->signals);
+        if (!rc && m->threads)
+            rc = cli_threads_option(&a, opt, &m->threads);
         if (rc < 0)
             return -1;
         if (rc > 0)
@@ -92,6 +95,7 @@ static int load(const monitor_args *m, score_model **model, score_panel **panel)
 static const char monitor_help[] =
     "usage: score monitor --model MODEL --signals FILE [--signals FILE ...] --asof YYYY-MM\n"
     "                     [--previous YYYY-MM] --out alerts.csv [--config FILE] [--strict]\n"
+    "                     [--threads N]\n"
     "       score monitor --show-config [--config FILE]\n"
     "\n"
     "Early warnings: compares every enterprise's signals as of --asof with the previous\n"
@@ -105,6 +109,7 @@ static const char monitor_help[] =
     "  --config FILE   thresholds, severities, alerts switched off (JSON; see\n"
     "                  --show-config for every key and its default; docs/monitoring.md)\n"
     "  --show-config   print the configuration in force and stop\n"
+    CLI_THREADS_HELP
     "\n"
     "exit status: 0 done; 1 usage; 2 an input could not be used (nothing written);\n"
     "             3 done, but some signal lines were rejected\n";
@@ -168,7 +173,7 @@ int cmd_monitor(int argc, char **argv)
         fputs(monitor_help, stdout);
         return EXIT_DONE;
     }
-    monitor_args m = {.command = "monitor", .needs_out = 1};
+    monitor_args m = {.command = "monitor", .needs_out = 1, .threads = cli_default_threads()};
     if (parse(&m, "model asof previous out config show-config", argc, argv) != 0)
         return EXIT_USAGE;
     score_monitor_config *config = NULL;
@@ -188,7 +193,10 @@ int cmd_monitor(int argc, char **argv)
         return status;
     }
     score_alerts *alerts;
-    rc = score_monitor_evaluate(model, config, panel, m.asof, m.previous, &alerts);
+    score_batch_options options;
+    score_batch_options_init(&options);
+    options.threads = m.threads;
+    rc = score_monitor_evaluate_batch(model, config, panel, m.asof, m.previous, &options, &alerts);
     if (rc != SCORE_OK) {
         status = cli_fail("monitor", "cannot evaluate", rc);
     } else {

@@ -39,6 +39,27 @@ int sc_verror(int code, const char *fmt, va_list ap);
 /* Prefix this thread's last error message with "prefix: " and return code. */
 int sc_error_prefix(int code, const char *prefix);
 
+/* ---- threads ----------------------------------------------------------- */
+
+/* The CPUs this process may run on (sched_getaffinity, else sysconf). */
+unsigned sc_cpus_available(void);
+
+#define SC_MAX_THREADS 256
+
+/* Work on rows [begin, end); SCORE_OK or a failure recorded with sc_error. */
+typedef int (*sc_range_fn)(void *user, size_t begin, size_t end);
+
+/* Run fn over 0..n split into `threads` contiguous ranges (0: every CPU
+ * available; at most SC_MAX_THREADS, at most n), the first in the calling
+ * thread. Each range must write only its own rows, so that the result does
+ * not depend on the number of threads. Returns the failure of the first
+ * range that failed, with its message, else SCORE_OK. */
+int sc_parallel_ranges(size_t n, unsigned threads, sc_range_fn fn, void *user);
+
+/* Copy the caller's batch options (NULL: the defaults) over the defaults,
+ * checking size and threads; messages name `fn`. */
+int sc_batch_options(const score_batch_options *given, score_batch_options *out, const char *fn);
+
 /* ---- allocation ------------------------------------------------------ */
 
 /* All library allocations go through these, so a test can make the n-th one

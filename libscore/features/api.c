@@ -105,3 +105,78 @@ int score_features_enterprise(const score_panel *panel, const char *uscc, const 
     store_row(values, row);
     return SCORE_OK;
 }
+
+/* ---- on threads ------------------------------------------------------------ */
+
+typedef struct features_job {
+    const score_panel *panel;
+    int month;
+    float *rows;          /* a row for every enterprise (NULL: count only) */
+    unsigned char *has;   /* whether the enterprise has a row at the month */
+} features_job;
+
+static int features_range(void *user, size_t begin, size_t end)
+{
+    features_job *job = user;
+    sc_view *view = sc_malloc(sizeof *view);
+    if (!view)
+        return sc_error(SCORE_ENOMEM, "score_features_compute_batch: out of memory");
+    double row[SC_N_FEATURES];
+    for (size_t e = begin; e < end; e++) {
+        job->has[e] = sc_view_fill(job->panel, e, job->month, view) == 0;
+        if (job->has[e] && job->rows) {
+            sc_features_row(view, row);
+            store_row(row, job->rows + e * SC_N_FEATURES);
+        }
+    }
+    sc_free(view);
+    return SCORE_OK;
+}
+
+int score_features_compute_batch(const score_panel *panel, const char *asof,
+                                 const score_batch_options *options, float *matrix,
+                                 size_t capacity_rows, size_t *enterprise_index, size_t *n_rows)
+{
+    static const char fn[] = "score_features_compute_batch";
+    score_batch_options opt;
+    int rc = sc_batch_options(options, &opt, fn);
+    if (rc != SCORE_OK)
+        return rc;
+    if (opt.threads == 1)
+        return score_features_compute(panel, asof, matrix, capacity_rows, enterprise_index, n_rows);
+    int month;
+    if (!panel || !n_rows || (capacity_rows && !matrix))
+        return sc_error(SCORE_EINVAL, "%s: panel and n_rows must not be NULL, nor matrix when "
+                        "capacity_rows > 0", fn);
+    if ((rc = sc_month_arg(asof, "score_features_compute_batch: asof", &month)) != SCORE_OK)
+        return rc;
+    /* prepared once here: the threads then only read the panel */
+    if ((rc = sc_panel_prepare(panel)) != SCORE_OK)
+        return sc_error_prefix(rc, fn);
+    const size_t n_ent = score_panel_n_enterprises(panel);
+    features_job job = {.panel = panel, .month = month};
+    job.has = sc_malloc(n_ent + 1);
+    if (capacity_rows)
+        job.rows = sc_malloc_array(n_ent * SC_N_FEATURES + 1, sizeof *job.rows);
+    if (!job.has || (capacity_rows && !job.rows))
+        rc = sc_error(SCORE_ENOMEM, "%s: out of memory for %zu enterprises", fn, n_ent);
+    if (rc == SCORE_OK)
+        rc = sc_parallel_ranges(n_ent, opt.threads, features_range, &job);
+    size_t rows = 0;
+    for (size_t e = 0; rc == SCORE_OK && e < n_ent; e++) {
+        if (!job.has[e])
+            continue;
+        if (rows < capacity_rows) {
+            memcpy(matrix + rows * SC_N_FEATURES, job.rows + e * SC_N_FEATURES,
+                   SC_N_FEATURES * sizeof *matrix);
+            if (enterprise_index)
+                enterprise_index[rows] = e;
+        }
+        rows++;
+    }
+    sc_free(job.has);
+    sc_free(job.rows);
+    if (rc == SCORE_OK)
+        *n_rows = rows;
+    return rc;
+}

@@ -105,6 +105,11 @@ void sc_forest_predict(const sc_forest *forest, const float *rows, size_t n_rows
  */
 int sc_forest_contributions(const sc_forest *forest, const float *row, double *contribs);
 
+/* The same for n_rows rows into contribs[n_rows * (n_features + 1)], a
+ * block of rows at a time through each tree (faster than row by row). */
+int sc_forest_contributions_rows(const sc_forest *forest, const float *rows, size_t n_rows,
+                                 double *contribs);
+
 /* The same by Lundberg et al.'s Algorithm 2 on every tree, as XGBoost does:
  * the reference the tests and the benchmark hold the tables to. */
 int sc_forest_contributions_reference(const sc_forest *forest, const float *row,

@@ -35,17 +35,46 @@ static int previous_month(const char *previous, int asof, const char *fn, int *o
     return rc;
 }
 
-int score_monitor_evaluate(const score_model *model, const score_monitor_config *config,
-                           const score_panel *panel, const char *asof, const char *previous,
-                           score_alerts **out)
+/* Enterprises assessed together: their states are computed on the threads
+ * (each writes only its own), then compared in order on the calling thread,
+ * so that the alerts are the same for any number of threads. */
+#define EVALUATE_CHUNK 4096
+
+typedef struct evaluate_job {
+    const sc_monitor_ctx *ctx;
+    const score_panel *panel;
+    size_t first;                 /* the chunk's first enterprise */
+    int before_month, now_month;
+    sc_state *before, *now;       /* a chunk's states */
+} evaluate_job;
+
+static int evaluate_range(void *user, size_t begin, size_t end)
 {
-    static const char fn[] = "score_monitor_evaluate";
+    const evaluate_job *job = user;
+    sc_view *view = sc_malloc(sizeof *view);
+    if (!view)
+        return sc_error(SCORE_ENOMEM, "out of memory");
+    for (size_t i = begin; i < end; i++) {
+        sc_monitor_assess(job->ctx, job->panel, job->first + i, job->before_month, view,
+                          &job->before[i]);
+        sc_monitor_assess(job->ctx, job->panel, job->first + i, job->now_month, view, &job->now[i]);
+    }
+    sc_free(view);
+    return SCORE_OK;
+}
+
+static int evaluate(const score_model *model, const score_monitor_config *config,
+                    const score_panel *panel, const char *asof, const char *previous,
+                    unsigned threads, const char *fn, score_alerts **out)
+{
     int now_month, before_month;
     if (!panel || !out)
         return sc_error(SCORE_EINVAL, "%s: panel and out must not be NULL", fn);
     int rc = check_model(model, fn);
+    char what[96];
+    snprintf(what, sizeof what, "%s: asof", fn);
     if (rc == SCORE_OK)
-        rc = sc_month_arg(asof, "score_monitor_evaluate: asof", &now_month);
+        rc = sc_month_arg(asof, what, &now_month);
     if (rc == SCORE_OK)
         rc = previous_month(previous, now_month, fn, &before_month);
     if (rc == SCORE_OK && (rc = sc_panel_prepare(panel)) != SCORE_OK)
@@ -59,25 +88,48 @@ int score_monitor_evaluate(const score_model *model, const score_monitor_config 
     }
     sc_monitor_ctx ctx = {model, config};
     score_alerts *alerts = NULL;
-    sc_view *view = sc_malloc(sizeof *view);
-    if (!view || (rc = sc_alerts_new(&alerts)) != SCORE_OK) {
-        sc_free(view);
+    const size_t n = score_panel_n_enterprises(panel);
+    const size_t chunk = n < EVALUATE_CHUNK ? n + 1 : EVALUATE_CHUNK;
+    evaluate_job job = {&ctx, panel, 0, before_month, now_month, NULL, NULL};
+    job.before = sc_malloc_array(chunk, sizeof *job.before);
+    job.now = sc_malloc_array(chunk, sizeof *job.now);
+    if (!job.before || !job.now || (rc = sc_alerts_new(&alerts)) != SCORE_OK) {
+        sc_free(job.before);
+        sc_free(job.now);
         return sc_error(SCORE_ENOMEM, "%s: out of memory", fn);
     }
-    size_t n = score_panel_n_enterprises(panel);
-    for (size_t e = 0; e < n && rc == SCORE_OK; e++) {
-        sc_state before, now;
-        sc_monitor_assess(&ctx, panel, e, before_month, view, &before);
-        sc_monitor_assess(&ctx, panel, e, now_month, view, &now);
-        rc = sc_alerts_compare(alerts, &ctx, sc_panel_uscc(panel, e), &before, &now);
+    for (job.first = 0; job.first < n && rc == SCORE_OK; job.first += chunk) {
+        const size_t len = n - job.first < chunk ? n - job.first : chunk;
+        rc = sc_parallel_ranges(len, threads, evaluate_range, &job);
+        for (size_t i = 0; i < len && rc == SCORE_OK; i++)
+            rc = sc_alerts_compare(alerts, &ctx, sc_panel_uscc(panel, job.first + i),
+                                   &job.before[i], &job.now[i]);
     }
-    sc_free(view);
+    sc_free(job.before);
+    sc_free(job.now);
     if (rc != SCORE_OK) {
         score_alerts_free(alerts);
         return sc_error_prefix(rc, fn);
     }
     *out = alerts;
     return SCORE_OK;
+}
+
+int score_monitor_evaluate(const score_model *model, const score_monitor_config *config,
+                           const score_panel *panel, const char *asof, const char *previous,
+                           score_alerts **out)
+{
+    return evaluate(model, config, panel, asof, previous, 1, "score_monitor_evaluate", out);
+}
+
+int score_monitor_evaluate_batch(const score_model *model, const score_monitor_config *config,
+                                 const score_panel *panel, const char *asof, const char *previous,
+                                 const score_batch_options *options, score_alerts **out)
+{
+    static const char fn[] = "score_monitor_evaluate_batch";
+    score_batch_options opt;
+    int rc = sc_batch_options(options, &opt, fn);
+    return rc != SCORE_OK ? rc : evaluate(model, config, panel, asof, previous, opt.threads, fn, out);
 }
 
 /* ---- the stateful monitor ---------------------------------------------------- */

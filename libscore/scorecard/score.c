@@ -23,40 +23,104 @@ int score_pd_to_score(const score_model *m, double pd)
     return m ? sc_score_of_pd(&m->scaling, isnan(pd) ? 1.0 : pd) : 0;
 }
 
+/* Rows of contributions computed together (sc_forest_contributions_rows
+ * takes them through each tree in blocks). */
+#define REASON_BLOCK 64
+
+typedef struct score_job {
+    const score_model *m;
+    const float *rows;
+    size_t k;                /* reasons a row */
+    double *margin, *pd;
+    int *score, *grade, *reasons;
+    double *contributions;   /* contributions_batch: the output; else NULL */
+} score_job;
+
+static int score_range(void *user, size_t begin, size_t end)
+{
+    static const char fn[] = "score_model_score_batch";
+    const score_job *job = user;
+    const score_model *m = job->m;
+    const size_t nf = m->n_features, n = end - begin;
+    double block[256]; /* margins without allocation when none is asked for */
+    for (size_t at = 0; at < n && (job->margin || job->pd || job->score || job->grade);) {
+        size_t len = n - at < 256 ? n - at : 256;
+        const size_t r0 = begin + at;
+        double *mg = job->margin ? job->margin + r0 : block;
+        sc_forest_predict(m->forest, job->rows + r0 * nf, len, mg);
+        for (size_t i = 0; i < len; i++) {
+            double p = sc_calibrated_pd(&m->calibration, mg[i]);
+            if (job->pd)
+                job->pd[r0 + i] = p;
+            if (job->score)
+                job->score[r0 + i] = sc_score_of_pd(&m->scaling, p);
+            if (job->grade)
+                job->grade[r0 + i] = (int)sc_grade_of_pd(m, p);
+        }
+        at += len;
+    }
+    if (job->contributions)
+        return sc_forest_contributions_rows(m->forest, job->rows + begin * nf, n,
+                                            job->contributions + begin * (nf + 1));
+    if (!job->reasons || !job->k)
+        return SCORE_OK;
+    double *c = sc_malloc_array(REASON_BLOCK * (nf + 1), sizeof *c);
+    if (!c)
+        return sc_error(SCORE_ENOMEM, "%s: out of memory", fn);
+    int rc = SCORE_OK;
+    for (size_t at = 0; rc == SCORE_OK && at < n; at += REASON_BLOCK) {
+        size_t len = n - at < REASON_BLOCK ? n - at : REASON_BLOCK;
+        const size_t r0 = begin + at;
+        rc = sc_forest_contributions_rows(m->forest, job->rows + r0 * nf, len, c);
+        for (size_t i = 0; rc == SCORE_OK && i < len; i++)
+            sc_top_reasons(c + i * (nf + 1), nf, job->k, job->reasons + (r0 + i) * job->k);
+    }
+    sc_free(c);
+    return rc;
+}
+
+int score_model_score_batch(const score_model *m, const float *rows, size_t n_rows,
+                            const score_batch_options *options, double *margin, double *pd,
+                            int *score, int *grade, int *reasons)
+{
+    static const char fn[] = "score_model_score_batch";
+    score_batch_options opt;
+    if (!m || (n_rows && !rows))
+        return sc_error(SCORE_EINVAL, "%s: model and rows must not be NULL", fn);
+    int rc = sc_batch_options(options, &opt, fn);
+    if (rc != SCORE_OK)
+        return rc;
+    size_t k = opt.n_reasons == SCORE_REASONS_MODEL ? m->n_reasons : opt.n_reasons;
+    if (k > m->n_features)
+        return sc_error(SCORE_EINVAL, "%s: %zu reasons asked for, but the model has %zu features",
+                        fn, k, m->n_features);
+    score_job job = {m, rows, k, margin, pd, score, grade, reasons, NULL};
+    return sc_parallel_ranges(n_rows, opt.threads, score_range, &job);
+}
+
+int score_model_contributions_batch(const score_model *m, const float *rows, size_t n_rows,
+                                    const score_batch_options *options, double *contributions)
+{
+    static const char fn[] = "score_model_contributions_batch";
+    score_batch_options opt;
+    if (!m || (n_rows && (!rows || !contributions)))
+        return sc_error(SCORE_EINVAL, "%s: model, rows and contributions must not be NULL", fn);
+    int rc = sc_batch_options(options, &opt, fn);
+    if (rc != SCORE_OK)
+        return rc;
+    score_job job = {m, rows, 0, NULL, NULL, NULL, NULL, NULL, contributions};
+    return sc_parallel_ranges(n_rows, opt.threads, score_range, &job);
+}
+
 int score_model_score(const score_model *m, const float *rows, size_t n_rows, double *margin,
                       double *pd, int *score, int *grade, int *reasons)
 {
-    static const char fn[] = "score_model_score";
     if (!m || (n_rows && !rows))
-        return sc_error(SCORE_EINVAL, "%s: model and rows must not be NULL", fn);
-    double *contributions = NULL;
-    if (reasons && m->n_reasons &&
-        !(contributions = sc_malloc_array(m->n_features + 1, sizeof *contributions)))
-        return sc_error(SCORE_ENOMEM, "%s: out of memory", fn);
-    for (size_t i = 0; i < n_rows; i++) {
-        const float *row = rows + i * m->n_features;
-        double mg, p;
-        sc_forest_predict(m->forest, row, 1, &mg);
-        p = sc_calibrated_pd(&m->calibration, mg);
-        if (margin)
-            margin[i] = mg;
-        if (pd)
-            pd[i] = p;
-        if (score)
-            score[i] = sc_score_of_pd(&m->scaling, p);
-        if (grade)
-            grade[i] = (int)sc_grade_of_pd(m, p);
-        if (!contributions)
-            continue;
-        int rc = sc_forest_contributions(m->forest, row, contributions);
-        if (rc != SCORE_OK) {
-            sc_free(contributions);
-            return rc;
-        }
-        sc_top_reasons(contributions, m->n_features, m->n_reasons, reasons + i * m->n_reasons);
-    }
-    sc_free(contributions);
-    return SCORE_OK;
+        return sc_error(SCORE_EINVAL, "score_model_score: model and rows must not be NULL");
+    score_batch_options opt;
+    score_batch_options_init(&opt);
+    int rc = score_model_score_batch(m, rows, n_rows, &opt, margin, pd, score, grade, reasons);
+    return rc == SCORE_OK ? rc : sc_error_prefix(rc, "score_model_score");
 }
 
 int score_model_score_panel(const score_model *m, const score_panel *panel, const char *asof,

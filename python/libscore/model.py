@@ -80,6 +80,19 @@ _score_panel = declare("score_model_score_panel", ctypes.c_int,
                         ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
                         ctypes.c_void_p, ctypes.c_void_p, c_size_p])
 _n_reasons = declare("score_model_n_reasons", ctypes.c_size_t, [ctypes.c_void_p])
+
+
+class _BatchOptions(ctypes.Structure):
+    _fields_ = [("size", ctypes.c_size_t), ("threads", ctypes.c_uint),
+                ("n_reasons", ctypes.c_size_t)]
+
+
+_batch_options_init = declare("score_batch_options_init", None,
+                              [ctypes.POINTER(_BatchOptions)])
+_score_batch = declare("score_model_score_batch", ctypes.c_int,
+                       [ctypes.c_void_p, _f32p, ctypes.c_size_t, ctypes.POINTER(_BatchOptions),
+                        ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+                        ctypes.c_void_p])
 _grade_name = declare("score_model_grade_name", ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t])
 _pd_to_score = declare("score_pd_to_score", ctypes.c_int, [ctypes.c_void_p, ctypes.c_double],
                        status=False)
@@ -382,14 +395,24 @@ class Model(Handle):
             _contributions(h, x, _ptr(out))
         return out
 
-    def score(self, X: Any) -> Dict[str, Any]:
-        """dict of arrays: margin, pd, score, grade (names), reasons (codes)."""
+    def score(self, X: Any, reasons: Any = None) -> Dict[str, Any]:
+        """dict of arrays: margin, pd, score, grade (names), reasons (codes).
+        reasons: how many a row (None: the model's; 0 or "none": none, and no
+        contributions are computed)."""
         X = self.rows(X)
+        if reasons is not None and not (reasons == "none" or (
+                isinstance(reasons, int) and not isinstance(reasons, bool) and reasons >= 0)):
+            raise ValueError(f"reasons must be None, a count >= 0 or 'none', not {reasons!r}")
         with self._use() as h:
-            n, k = X.shape[0], _n_reasons(h)
+            k = _n_reasons(h) if reasons is None else 0 if reasons == "none" else reasons
+            n = X.shape[0]
             out = self._outputs(n, k)
-            _score(h, X, n, _ptr(out["margin"]), _ptr(out["pd"]), _ptr(out["score"]),
-                   _ptr(out["grade"]), _ptr(out["reasons"]))
+            options = _BatchOptions()
+            _batch_options_init(ctypes.byref(options))
+            options.n_reasons = k
+            _score_batch(h, X, n, ctypes.byref(options), _ptr(out["margin"]),
+                         _ptr(out["pd"]), _ptr(out["score"]), _ptr(out["grade"]),
+                         _ptr(out["reasons"]))
             return self._named(h, out, k)
 
     def score_panel(self, panel: Panel, asof: str) -> Dict[str, Any]:

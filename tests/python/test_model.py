@@ -72,6 +72,25 @@ def test_scores_grades_reasons(data, trained):
         assert meta["metrics"]["validation"]["auc"] > 0.6
 
 
+def test_reasons_chosen_or_none(data, trained):
+    X, _ = data
+    with libscore.Model(trained) as m:
+        three = m.score(X[:50])
+        five = m.score(X[:50], reasons=5)
+        none = m.score(X[:50], reasons="none")
+        assert all(len(r) <= 5 for r in five["reasons"])
+        assert any(len(r) > 3 for r in five["reasons"])
+        for i in range(50):
+            assert five["reasons"][i][:3] == three["reasons"][i]
+        assert none["reasons"] == [[]] * 50 and m.score(X[:5], reasons=0)["reasons"] == [[]] * 5
+        assert np.array_equal(none["pd"], three["pd"])
+        for bad in (-1, 2.5, "all", True):
+            with pytest.raises(ValueError):
+                m.score(X[:5], reasons=bad)
+        with pytest.raises(libscore.ScoreError):
+            m.score(X[:5], reasons=6)
+
+
 def test_threads_share_a_model(data, trained):
     X, _ = data
     with libscore.Model(trained) as m:

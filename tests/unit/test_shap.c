@@ -317,3 +317,21 @@ Test(shap, the_default_model)
     free(x);
     score_model_free(model);
 }
+
+Test(shap, rows_at_once_give_the_bits_of_one_row_at_a_time)
+{
+    json_t *m = random_forest(8, 40, 6, 1, NF);
+    sc_forest *f = load(m);
+    const size_t n = 37; /* two blocks and a part */
+    float *x = random_rows(9, n, NF);
+    double *all = malloc(n * (NF + 1) * sizeof *all), one[NF + 1];
+    cr_assert_eq(sc_forest_contributions_rows(f, x, n, all), SCORE_OK);
+    for (size_t r = 0; r < n; r++) {
+        cr_assert_eq(sc_forest_contributions(f, x + r * NF, one), SCORE_OK);
+        cr_assert_arr_eq(one, all + r * (NF + 1), sizeof one, "row %zu", r);
+    }
+    free(all);
+    free(x);
+    sc_forest_free(f);
+    json_decref(m);
+}
