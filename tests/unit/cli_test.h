@@ -119,7 +119,8 @@ static inline void cli_rm_tree(const char *path)
 }
 
 /* A fresh directory holding signals.csv.gz, labels.csv and truth.csv of a
- * small synthetic population (as of 2024-12), and model.json.gz, a copy of
+ * small synthetic population (as of 2024-12, enough defaults to train on),
+ * and model.json.gz, a copy of
  * the default model. Remove it with cli_rm_tree. */
 static inline char *cli_fixture(const char *tag)
 {
@@ -127,7 +128,7 @@ static inline char *cli_fixture(const char *tag)
     snprintf(dir, 4096, "%s/clitest-%s-XXXXXX", TEST_BINARY_DIR, tag);
     cr_assert_not_null(mkdtemp(dir));
     cli_run r = CLI(dir, "synth", "--enterprises", "120", "--months", "14", "--seed", "5",
-                    "--out", ".");
+                    "--default-rate", "0.2", "--out", ".");
     cr_assert_eq(r.status, 0, "synth: %s", r.err);
     cli_done(&r);
     size_t size;
