@@ -133,6 +133,23 @@ int cli_json_print(FILE *out, const struct json_t *value, int indent)
     return ferror(out) ? -1 : 0;
 }
 
+int cli_load_model(const char *command, const char *path, int want, score_model **out)
+{
+    score_model *model;
+    int rc = score_model_load(path, &model), kind;
+    if (rc != SCORE_OK)
+        return cli_fail(command, "cannot load the model", rc);
+    score_model_input(model, &kind);
+    if (kind != want) {
+        score_model_free(model);
+        return cli_usage_error(command, "%s is a %s model; this needs a %s model", path,
+                               kind == SCORE_INPUT_SIGNALS ? "signals" : "table",
+                               want == SCORE_INPUT_SIGNALS ? "signals" : "table");
+    }
+    *out = model;
+    return EXIT_DONE;
+}
+
 int cli_read_signals(const char *command, const cli_signals *s, score_panel **out,
                      score_read_counts *counts)
 {

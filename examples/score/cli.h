@@ -177,6 +177,14 @@ typedef struct cli_signals {
 int cli_read_signals(const char *command, const cli_signals *s, score_panel **panel,
                      score_read_counts *counts);
 
+/* ---- models --------------------------------------------------------------- */
+
+/* Load the bundle at `path` and check what it eats: `want` is
+ * SCORE_INPUT_SIGNALS or SCORE_INPUT_TABLE. EXIT_DONE with *model set;
+ * EXIT_USAGE when it eats the other input (said with the options to give
+ * instead); EXIT_UNUSABLE when it cannot be loaded. */
+int cli_load_model(const char *command, const char *path, int want, score_model **model);
+
 /* ---- output files ----------------------------------------------------------
  *
  * "-" is standard output. A regular file (or a new one) is written under a

@@ -304,15 +304,9 @@ int cmd_enhance(int argc, char **argv)
     score_panel *panel = NULL;
     int read_status = EXIT_DONE;
     if (model_path) {
-        int loaded = score_model_load(model_path, &model), kind = 0;
-        if (loaded != SCORE_OK)
-            return cli_fail(name, "cannot load the model", loaded);
-        score_model_input(model, &kind);
-        if (kind != SCORE_INPUT_SIGNALS) {
-            score_model_free(model);
-            return cli_usage_error(name, "%s eats a table; a PD from signals needs a signals model",
-                                   model_path);
-        }
+        int loaded = cli_load_model(name, model_path, SCORE_INPUT_SIGNALS, &model);
+        if (loaded != EXIT_DONE)
+            return loaded;
         score_read_counts counts;
         read_status = cli_read_signals(name, &signals, &panel, &counts);
         if (read_status == EXIT_UNUSABLE) {

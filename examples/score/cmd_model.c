@@ -327,18 +327,11 @@ int cmd_predict(int argc, char **argv)
         return cli_usage_error("predict", "give --model, --out and either --signals with --asof, "
                                           "or --table");
     score_model *model;
-    int rc = score_model_load(model_path, &model);
-    if (rc != SCORE_OK)
-        return cli_fail("predict", "cannot load the model", rc);
-    int kind;
-    score_model_input(model, &kind);
-    int status;
-    if ((kind == SCORE_INPUT_SIGNALS) != (table == NULL)) {
-        fprintf(stderr, "score predict: %s eats %s; give %s\n", model_path,
-                kind == SCORE_INPUT_SIGNALS ? "signals (feature spec v1)" : "a table",
-                kind == SCORE_INPUT_SIGNALS ? "--signals and --asof" : "--table");
-        status = EXIT_USAGE;
-    } else if (table) {
+    int status = cli_load_model("predict", model_path,
+                                table ? SCORE_INPUT_TABLE : SCORE_INPUT_SIGNALS, &model);
+    if (status != EXIT_DONE)
+        return status;
+    if (table) {
         status = predict_table(model, table, id, signals.strict, out);
     } else {
         status = predict_panel(model, &signals, asof, out);
@@ -418,16 +411,9 @@ int cmd_explain(int argc, char **argv)
     if (parsed != CLI_GO_ON)
         return parsed;
     score_model *model;
-    int rc = score_model_load(model_path, &model);
-    if (rc != SCORE_OK)
-        return cli_fail("explain", "cannot load the model", rc);
-    int kind;
-    score_model_input(model, &kind);
-    if (kind != SCORE_INPUT_SIGNALS) {
-        score_model_free(model);
-        fprintf(stderr, "score explain: %s eats a table, not signals\n", model_path);
-        return EXIT_USAGE;
-    }
+    int rc = cli_load_model("explain", model_path, SCORE_INPUT_SIGNALS, &model);
+    if (rc != EXIT_DONE)
+        return rc;
     score_panel *panel;
     score_read_counts counts;
     int status = cli_read_signals("explain", &signals, &panel, &counts);

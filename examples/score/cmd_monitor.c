@@ -36,19 +36,13 @@ static int parse(monitor_args *m, const cli_spec *spec, int argc, char **argv)
     return CLI_GO_ON;
 }
 
-/* The model and the panel; EXIT_DONE, EXIT_REJECTED or EXIT_UNUSABLE. */
+/* The model and the panel; EXIT_DONE, EXIT_REJECTED, or EXIT_USAGE or
+ * EXIT_UNUSABLE with neither. */
 static int load(const monitor_args *m, score_model **model, score_panel **panel)
 {
-    int rc = score_model_load(m->model, model);
-    if (rc != SCORE_OK)
-        return cli_fail(m->command, "cannot load the model", rc);
-    int kind;
-    score_model_input(*model, &kind);
-    if (kind != SCORE_INPUT_SIGNALS) {
-        fprintf(stderr, "score %s: %s eats a table, not signals\n", m->command, m->model);
-        score_model_free(*model);
-        return EXIT_UNUSABLE;
-    }
+    int loaded = cli_load_model(m->command, m->model, SCORE_INPUT_SIGNALS, model);
+    if (loaded != EXIT_DONE)
+        return loaded;
     score_read_counts counts;
     int status = cli_read_signals(m->command, &m->signals, panel, &counts);
     if (status == EXIT_UNUSABLE)
@@ -154,7 +148,7 @@ int cmd_monitor(int argc, char **argv)
     score_model *model;
     score_panel *panel;
     int status = load(&m, &model, &panel);
-    if (status == EXIT_UNUSABLE) {
+    if (status == EXIT_UNUSABLE || status == EXIT_USAGE) {
         score_monitor_config_free(config);
         return status;
     }
@@ -225,7 +219,7 @@ int cmd_drift(int argc, char **argv)
     score_model *model;
     score_panel *panel;
     int status = load(&m, &model, &panel);
-    if (status == EXIT_UNUSABLE)
+    if (status == EXIT_UNUSABLE || status == EXIT_USAGE)
         return status;
     score_drift *d = NULL;
     int rc = score_drift_compute(model, panel, m.asof, m.previous, &d);
@@ -277,7 +271,7 @@ int cmd_report(int argc, char **argv)
     score_model *model;
     score_panel *panel;
     int status = load(&m, &model, &panel);
-    if (status == EXIT_UNUSABLE)
+    if (status == EXIT_UNUSABLE || status == EXIT_USAGE)
         return status;
     score_report *report = NULL;
     /* the report writer writes a device in place: "-" is stdout */

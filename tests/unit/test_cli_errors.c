@@ -164,3 +164,45 @@ Test(cli_errors, numbers_do_not_follow_the_locale)
     cli_rm_tree(dir);
     free(dir);
 }
+
+Test(cli_errors, a_model_of_the_other_input_is_one_usage_error)
+{
+    char *dir = cli_fixture("kind");
+    char uscc[19], path[4400];
+    cli_first_uscc(dir, uscc);
+    snprintf(path, sizeof path, "%s/t.csv", dir);
+    FILE *f = fopen(path, "w");
+    fputs("id,x,bad\n", f);
+    for (int i = 0; i < 200; i++)
+        fprintf(f, "r%d,0.%02d,%d\n", i, (i * 37) % 100, (i * 37) % 100 < 20 && i % 3 != 0);
+    fclose(f);
+    cli_put(dir, "request.json", "{\"uscc\": \"x\", \"lgd\": 0.45, \"amount\": 1, "
+                                 "\"tenor_years\": 1}\n");
+    cli_run r = CLI(dir, "predict", "--model", "model.json.gz", "--table", "t.csv", "--out",
+                    "p.csv");
+    expect_status_and(&r, 1, "model.json.gz is a signals model; this needs a table model", NULL);
+    r = CLI(dir, "train", "--table", "t.csv", "--label", "bad", "--id", "id", "--max-rounds", "5",
+            "--out", "t.json.gz");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cli_done(&r);
+    const char *const runs[][13] = {
+        {"predict", "--model", "t.json.gz", "--signals", "signals.csv.gz", "--asof", "2024-12",
+         "--out", "p.csv", NULL},
+        {"explain", "--model", "t.json.gz", "--signals", "signals.csv.gz", "--asof", "2024-12",
+         "--uscc", uscc, NULL},
+        {"drift", "--model", "t.json.gz", "--signals", "signals.csv.gz", "--asof", "2024-12",
+         NULL},
+        {"monitor", "--model", "t.json.gz", "--signals", "signals.csv.gz", "--asof", "2024-12",
+         "--out", "a.csv", NULL},
+        {"report", "--model", "t.json.gz", "--signals", "signals.csv.gz", "--asof", "2024-12",
+         "--labels", "labels.csv", "--out", "r.html", NULL},
+        {"enhance", "--model", "t.json.gz", "--signals", "signals.csv.gz", "--asof", "2024-12",
+         "--request", "request.json", NULL},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        r = cli_exec(dir, NULL, NULL, runs[i]);
+        expect_status_and(&r, 1, "t.json.gz is a table model; this needs a signals model", NULL);
+    }
+    cli_rm_tree(dir);
+    free(dir);
+}
