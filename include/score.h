@@ -43,6 +43,15 @@
  *   - Months are written "YYYY-MM" where a function takes text. Where a
  *     function returns months as numbers they are YYYYMM integers (202406).
  *
+ * What the library cannot check is undefined behaviour, as zstd and libgit2
+ * say of theirs: freeing a handle twice, using a handle after its free
+ * function (directly, or through an object that borrows it, as a monitor
+ * borrows its model; the creating function says when it borrows), using
+ * one handle from two threads against the rules above, and passing a
+ * pointer that no score_* function returned. Everything else a
+ * caller can pass, a NULL, a bad month, a size too large, a malformed file,
+ * is an error code and a message, never a crash.
+ *
  * Money in limits, prices and pool ledgers is integer fen (int64_t); signal
  * values and model numbers are doubles.
  */

@@ -61,6 +61,19 @@ if [ -d tests/python ] && ls tests/python/test_*.py >/dev/null 2>&1; then
   bash tests/python/install-from-clone.sh "$root"
 fi
 
+# Numbers must not follow the host's locale: the release tests and pytest
+# again under one whose decimal point is a comma (install-deps makes it).
+step "the release tests and pytest again under a comma-decimal locale (de_DE.UTF-8)"
+if ! locale -a | grep -qix 'de_DE.utf-\?8'; then
+  echo "the locale de_DE.UTF-8 is missing (scripts/install-deps.sh makes it)" >&2
+  exit 1
+fi
+LC_ALL=de_DE.UTF-8 ctest --test-dir build --output-on-failure -j "$jobs"
+if [ -d tests/python ] && ls tests/python/test_*.py >/dev/null 2>&1; then
+  LC_ALL=de_DE.UTF-8 LIBSCORE_LIBRARY="$root/build/libscore.so" \
+    /usr/bin/python3 -m pytest -q tests/python
+fi
+
 step "libFuzzer targets, ${fuzz_seconds}s each (clang)"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DSCORE_FUZZ=ON -DSCORE_BENCH=OFF >/dev/null
 cmake --build build-fuzz -j "$jobs" --target $(cd tests/fuzz && ls fuzz_*.c | sed 's/\.c$//')

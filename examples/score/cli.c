@@ -1,4 +1,7 @@
 #include <errno.h>
+#include <jansson.h>
+#include <locale.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,51 +100,54 @@ void cli_print_diagnostic(void *user, const score_diagnostic *d)
     fprintf(stderr, "%s%s\n", d->severity == SCORE_DIAG_WARNING ? "warning: " : "", d->text);
 }
 
-int cli_signals_option(cli_args *a, const char *opt, cli_signals *s)
-{
-    if (!strcmp(opt, "--strict")) {
-        s->strict = 1;
-        return 1;
-    }
-    if (strcmp(opt, "--signals") != 0)
-        return 0;
-    const char *v = cli_value(a, opt);
-    if (!v)
-        return -1;
-    if (s->n_files == CLI_MAX_FILES) {
-        cli_usage_error(a->command, "at most %d --signals files", CLI_MAX_FILES);
-        return -1;
-    }
-    s->files[s->n_files++] = v;
-    return 1;
-}
-
-int cli_threads_option(cli_args *a, const char *opt, unsigned *threads)
-{
-    if (strcmp(opt, "--threads") != 0)
-        return 0;
-    const char *v = cli_value(a, opt);
-    unsigned long long n;
-    if (!v)
-        return -1;
-    if (cli_parse_uint64(v, &n) != 0 || n < 1 || n > 256) {
-        cli_usage_error(a->command, "--threads takes a number from 1 to 256, got '%s'", v);
-        return -1;
-    }
-    *threads = (unsigned)n;
-    return 1;
-}
-
-unsigned cli_default_threads(void)
-{
-    unsigned n = score_cpus_available();
-    return n > 256 ? 256 : n;
-}
-
 int cli_is_month(const char *t)
 {
-    return t && strlen(t) == 7 && t[4] == '-' && strspn(t, "0123456789-") == 7 &&
-           strchr(t, '-') == t + 4 && ((t[5] == '0' && t[6] >= '1') || (t[5] == '1' && t[6] <= '2'));
+    if (!t || strlen(t) != 7 || t[4] != '-' || strspn(t, "0123456789") != 4 ||
+        strspn(t + 5, "0123456789") != 2)
+        return 0;
+    int year = atoi(t), month = atoi(t + 5);
+    return year >= CLI_YEAR_MIN && year <= CLI_YEAR_MAX && month >= 1 && month <= 12;
+}
+
+void cli_format_number(char out[32], double v, int digits)
+{
+    if (isnan(v)) {
+        out[0] = '\0';
+        return;
+    }
+    snprintf(out, 32, "%.*g", digits, v);
+    /* main sets LC_NUMERIC to "C"; this guards a caller that did not */
+    const char *point = localeconv()->decimal_point;
+    if (point[0] && point[0] != '.' && !point[1]) {
+        char *p = strchr(out, point[0]);
+        if (p)
+            *p = '.';
+    }
+}
+
+int cli_json_print(FILE *out, const struct json_t *value, int indent)
+{
+    size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) | JSON_INDENT(indent);
+    if (json_dumpf((const json_t *)value, out, flags) != 0 || fputc('\n', out) == EOF)
+        return -1;
+    return ferror(out) ? -1 : 0;
+}
+
+int cli_load_model(const char *command, const char *path, int want, score_model **out)
+{
+    score_model *model;
+    int rc = score_model_load(path, &model), kind;
+    if (rc != SCORE_OK)
+        return cli_fail(command, "cannot load the model", rc);
+    score_model_input(model, &kind);
+    if (kind != want) {
+        score_model_free(model);
+        return cli_usage_error(command, "%s is a %s model; this needs a %s model", path,
+                               kind == SCORE_INPUT_SIGNALS ? "signals" : "table",
+                               want == SCORE_INPUT_SIGNALS ? "signals" : "table");
+    }
+    *out = model;
+    return EXIT_DONE;
 }
 
 int cli_read_signals(const char *command, const cli_signals *s, score_panel **out,
@@ -158,9 +164,9 @@ int cli_read_signals(const char *command, const cli_signals *s, score_panel **ou
     options.strict = s->strict;
     options.diagnostic = cli_print_diagnostic;
     options.progress = cli_progress;
-    for (int i = 0; i < s->n_files; i++) {
-        options.progress_user = (void *)s->files[i];
-        rc = score_panel_read_file(panel, s->files[i], &options, counts);
+    for (int i = 0; i < s->files.n; i++) {
+        options.progress_user = (void *)s->files.items[i];
+        rc = score_panel_read_file(panel, s->files.items[i], &options, counts);
         cli_progress_done();
         if (rc != SCORE_OK) {
             score_panel_free(panel);
@@ -171,57 +177,8 @@ int cli_read_signals(const char *command, const cli_signals *s, score_panel **ou
     return counts->rejected ? EXIT_REJECTED : EXIT_DONE;
 }
 
-int cli_output_open(cli_output *o, const char *path)
+int cli_default_threads(void)
 {
-    memset(o, 0, sizeof *o);
-    size_t len = strlen(path);
-    o->path = strdup(path);
-    o->temp = malloc(len + 16);
-    if (!o->path || !o->temp) {
-        cli_output_abort(o);
-        fprintf(stderr, "score: out of memory\n");
-        return -1;
-    }
-    snprintf(o->temp, len + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(o->temp);
-    if (fd < 0 || !(o->file = fdopen(fd, "w"))) {
-        fprintf(stderr, "score: cannot create %s: %s\n", o->temp, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        free(o->temp);
-        o->temp = NULL;
-        cli_output_abort(o);
-        return -1;
-    }
-    return 0;
-}
-
-int cli_output_commit(cli_output *o)
-{
-    int failed = ferror(o->file) != 0;
-    failed |= fflush(o->file) != 0;
-    failed |= fsync(fileno(o->file)) != 0;
-    failed |= fclose(o->file) != 0;
-    o->file = NULL;
-    if (failed || rename(o->temp, o->path) != 0) {
-        fprintf(stderr, "score: cannot write %s: %s\n", o->path, strerror(errno));
-        cli_output_abort(o);
-        return -1;
-    }
-    free(o->temp);
-    o->temp = NULL;
-    free(o->path);
-    o->path = NULL;
-    return 0;
-}
-
-void cli_output_abort(cli_output *o)
-{
-    if (o->file)
-        fclose(o->file);
-    if (o->temp)
-        unlink(o->temp);
-    free(o->temp);
-    free(o->path);
-    memset(o, 0, sizeof *o);
+    unsigned n = score_cpus_available();
+    return n > 256 ? 256 : (int)n;
 }

@@ -3,17 +3,12 @@
 
 #include "cli.h"
 
-static const char help[] =
-    "usage: score check --signals FILE [--signals FILE ...] [--strict]\n"
-    "\n"
+static const char about[] =
     "Validates signals files (enterprise signal standard v1, plain or gzip) and\n"
     "shows what they hold: line counts, enterprises, sources, period range.\n"
-    "Every rejected line is printed on stderr as file:line:column: message.\n"
-    "\n"
-    "  --signals FILE  a signals file; repeat for several (later lines replace\n"
-    "                  earlier ones with the same uscc, source, field, period)\n"
-    "  --strict        the first rejected line, duplicate or unknown field fails\n"
-    "\n"
+    "Every rejected line is printed on stderr as file:line:column: message.\n";
+
+static const char exit_status[] =
     "exit status: 0 all lines accepted; 1 usage; 2 a file could not be used;\n"
     "             3 some lines were rejected\n";
 
@@ -55,29 +50,19 @@ static void print_sources(const score_panel *panel)
 int cmd_check(int argc, char **argv)
 {
     static const char name[] = "check";
-    if (cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return EXIT_DONE;
-    }
     cli_signals signals = {0};
-    cli_args a;
-    cli_args_init(&a, name, argc, argv);
-    for (const char *opt; (opt = cli_next(&a));) {
-        int rc = cli_signals_option(&a, opt, &signals);
-        if (rc < 0)
-            return EXIT_USAGE;
-        if (rc == 0)
-            return cli_usage_error(name, "unknown option '%s'", opt);
-    }
-    if (!signals.n_files)
-        return cli_usage_error(name, "--signals FILE is required");
+    cli_option options[] = {CLI_SIGNALS_OPTIONS(&signals, CLI_REQUIRED), CLI_OPT_END};
+    cli_spec spec = {name, NULL, about, exit_status, options};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed != CLI_GO_ON)
+        return parsed;
 
     score_panel *panel;
     score_read_counts counts;
     int status = cli_read_signals(name, &signals, &panel, &counts);
     if (status == EXIT_UNUSABLE)
         return status;
-    print_counts(&counts, signals.n_files);
+    print_counts(&counts, signals.files.n);
     printf("enterprises:  %zu\n", score_panel_n_enterprises(panel));
     printf("observations: %zu\n", score_panel_n_observations(panel));
     int first, last;

@@ -5,11 +5,12 @@
 
 #include "cli.h"
 
-static const char help[] =
-    "usage: score enhance --request FILE.json [--config FILE.json] [--output FILE]\n"
+static const char synopsis[] =
+    "score enhance --request FILE.json [--config FILE.json] [--output FILE]\n"
     "       score enhance --requests FILE.jsonl [--config FILE.json] [--output FILE]\n"
-    "       score enhance --show-config [--config FILE.json]\n"
-    "\n"
+    "       score enhance --show-config [--config FILE.json]";
+
+static const char about[] =
     "What a loan application is worth to the bank, with and without its credit\n"
     "enhancements (guarantee, risk-compensation fund, pledged patents, order and\n"
     "receivable financing): the limit, the Basel IRB capital and the risk-adjusted\n"
@@ -18,24 +19,20 @@ static const char help[] =
     "with the same keys. Rates, shares and risk weights are fractions (0.7239);\n"
     "money is in yuan. docs/enhancement.md gives every rule and default.\n"
     "\n"
-    "  --request FILE    one request, a JSON object ('-' reads stdin):\n"
-    "                    {\"uscc\": \"914403001922038216\", \"pd\": 0.01, \"lgd\": 0.45,\n"
-    "                     \"amount\": 5000000, \"tenor_years\": 2.5, \"annual_sales\": 39000000,\n"
-    "                     \"orders_verified\": 2000000, \"receivables_verified\": 1000000,\n"
-    "                     \"patents\": {\"invention\": 3000000, \"utility\": 500000},\n"
-    "                     \"guarantee\": {\"share\": 0.5, \"pd\": 0.003},\n"
-    "                     \"compensation_share\": 0.3}\n"
-    "  --requests FILE   many requests, one JSON object a line; one result a line,\n"
-    "                    with its line number; a bad line is reported on stderr as\n"
-    "                    file:line: message and the batch goes on\n"
-    "  --config FILE     the bank's parameters (JSON; every key optional)\n"
-    "  --output FILE     write the results there instead of stdout\n"
-    "  --show-config     print the configuration in force, every key, and stop\n"
-    "  --model MODEL --signals FILE [--signals FILE ...] --asof YYYY-MM\n"
-    "                    take each request's PD from the model: its enterprise\n"
-    "                    (\"uscc\") is scored on the signals as of the month; a \"pd\"\n"
-    "                    in the request is then ignored\n"
-    "\n"
+    "A request is a JSON object:\n"
+    "  {\"uscc\": \"914403001922038216\", \"pd\": 0.01, \"lgd\": 0.45,\n"
+    "   \"amount\": 5000000, \"tenor_years\": 2.5, \"annual_sales\": 39000000,\n"
+    "   \"orders_verified\": 2000000, \"receivables_verified\": 1000000,\n"
+    "   \"patents\": {\"invention\": 3000000, \"utility\": 500000},\n"
+    "   \"guarantee\": {\"share\": 0.5, \"pd\": 0.003},\n"
+    "   \"compensation_share\": 0.3}\n"
+    "With --requests, one result a line, with its line number; a bad line is\n"
+    "reported on stderr as file:line: message and the batch goes on. With --model,\n"
+    "--signals and --asof, each request's PD comes from the model: its enterprise\n"
+    "(\"uscc\") is scored on the signals as of the month; a \"pd\" in the request\n"
+    "is then ignored.\n";
+
+static const char exit_status[] =
     "exit status: 0 done; 1 usage; 2 the request or configuration could not be\n"
     "             used (nothing written); 3 done, but some lines were rejected\n";
 
@@ -124,8 +121,7 @@ static int compute_and_print(FILE *out, const score_enhance_config *config,
     json_object_update(o, with_json);
     json_decref(with_json);
     json_object_set_new(o, "without_enhancement", figures_json(&without));
-    json_dumpf(o, out, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) | JSON_INDENT(indent));
-    fputc('\n', out);
+    cli_json_print(out, o, (int)indent); /* a write error is caught when the output closes */
     json_decref(o);
     return SCORE_OK;
 }
@@ -269,67 +265,48 @@ static int show_config(const score_enhance_config *config)
     }
     fputs(text, stdout);
     free(text);
-    return EXIT_DONE;
+    return cli_flush_stdout(name) == 0 ? EXIT_DONE : EXIT_UNUSABLE;
 }
 
 int cmd_enhance(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return EXIT_DONE;
-    }
     const char *request = NULL, *requests = NULL, *config_path = NULL, *output = NULL;
     const char *model_path = NULL, *asof = NULL;
     cli_signals signals = {0};
     int show = 0;
-    cli_args a;
-    cli_args_init(&a, name, argc, argv);
-    for (const char *opt; (opt = cli_next(&a));) {
-        const char **slot = !strcmp(opt, "--request")    ? &request
-                            : !strcmp(opt, "--requests") ? &requests
-                            : !strcmp(opt, "--config")   ? &config_path
-                            : !strcmp(opt, "--output")   ? &output
-                            : !strcmp(opt, "--model")    ? &model_path
-                            : !strcmp(opt, "--asof")     ? &asof
-                                                         : NULL;
-        int taken = cli_signals_option(&a, opt, &signals);
-        if (taken < 0)
-            return EXIT_USAGE;
-        if (taken > 0)
-            continue;
-        if (slot) {
-            if (*slot)
-                return cli_usage_error(name, "%s given twice", opt);
-            if (!(*slot = cli_value(&a, opt)))
-                return EXIT_USAGE;
-        } else if (!strcmp(opt, "--show-config")) {
-            show = 1;
-        } else {
-            return cli_usage_error(name, "unknown option '%s'", opt);
-        }
-    }
+    cli_option options[] = {
+        CLI_OPT_IN("request", &request, "FILE", CLI_OWN_STDIN, "one request, a JSON object "
+                                                               "('-' reads stdin)"),
+        CLI_OPT_IN("requests", &requests, "FILE", CLI_OWN_STDIN,
+                   "many requests, one JSON object a line ('-' reads stdin)"),
+        CLI_OPT_IN("config", &config_path, "FILE", 0, "the bank's parameters (JSON; every key "
+                                                      "optional)"),
+        CLI_OPT_OUT("output", &output, "FILE", 0, "write the results there ('-' or none: stdout)"),
+        CLI_OPT_FLAG("show-config", &show, "print the configuration in force, every key, and "
+                                           "stop"),
+        CLI_OPT_IN("model", &model_path, "MODEL", 0, "take each request's PD from the model"),
+        CLI_SIGNALS_OPTIONS(&signals, 0),
+        CLI_OPT_MONTH("asof", &asof, 0, "(with --model) the as-of month of the PD"),
+        CLI_OPT_END,
+    };
+    cli_spec spec = {name, synopsis, about, exit_status, options};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed != CLI_GO_ON)
+        return parsed;
     if (!show && !request == !requests)
         return cli_usage_error(name, "give one of --request FILE or --requests FILE");
     if (show && (request || requests || output))
         return cli_usage_error(name, "--show-config takes only --config");
-    if ((model_path || signals.n_files || asof) && !(model_path && signals.n_files && asof))
+    if ((model_path || signals.files.n || asof) && !(model_path && signals.files.n && asof))
         return cli_usage_error(name, "a PD from a model needs --model, --signals and --asof");
-    if (asof && !cli_is_month(asof))
-        return cli_usage_error(name, "--asof takes a month YYYY-MM, got '%s'", asof);
     pd_source source = {NULL, NULL, asof};
     score_model *model = NULL;
     score_panel *panel = NULL;
     int read_status = EXIT_DONE;
     if (model_path) {
-        int loaded = score_model_load(model_path, &model), kind = 0;
-        if (loaded != SCORE_OK)
-            return cli_fail(name, "cannot load the model", loaded);
-        score_model_input(model, &kind);
-        if (kind != SCORE_INPUT_SIGNALS) {
-            score_model_free(model);
-            return cli_usage_error(name, "%s eats a table; a PD from signals needs a signals model",
-                                   model_path);
-        }
+        int loaded = cli_load_model(name, model_path, SCORE_INPUT_SIGNALS, &model);
+        if (loaded != EXIT_DONE)
+            return loaded;
         score_read_counts counts;
         read_status = cli_read_signals(name, &signals, &panel, &counts);
         if (read_status == EXIT_UNUSABLE) {
@@ -379,8 +356,7 @@ int cmd_enhance(int argc, char **argv)
             cli_output_abort(&o);
         else if (cli_output_commit(&o) != 0)
             status = EXIT_UNUSABLE;
-    } else if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "score %s: cannot write the results: %s\n", name, strerror(errno));
+    } else if (cli_flush_stdout(name) != 0) {
         status = EXIT_UNUSABLE;
     }
     return status;

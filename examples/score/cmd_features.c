@@ -3,60 +3,50 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
 
-static const char help[] =
-    "usage: score features --signals FILE [--signals FILE ...] --asof YYYY-MM --out FILE.csv\n"
-    "                      [--strict] [--threads N]\n"
-    "\n"
+static const char about[] =
     "Computes feature spec v1 (docs/features.md) for every enterprise as of a month\n"
     "and writes a CSV: the column uscc, then the features in spec order; one row\n"
     "per enterprise in ascending USCC order; a missing value is an empty field;\n"
     "numbers are written with 9 significant digits (exact for floats).\n"
-    "Enterprises registered after the as-of month get no row.\n"
-    "\n"
-    CLI_THREADS_HELP
-    "\n"
-    "exit status: 0 done; 1 usage; 2 input unusable (nothing written);\n"
-    "             3 written, but some input lines were rejected\n";
+    "Enterprises registered after the as-of month get no row.\n";
 
-static void write_header(FILE *out)
+static void write_header(csv_writer *w)
 {
-    fputs("uscc", out);
+    csv_field(w, "uscc");
     for (size_t j = 0, n = score_features_count(); j < n; j++) {
         const char *name;
         score_feature_info(j, &name, NULL, NULL);
-        fprintf(out, ",%s", name);
+        csv_field(w, name);
     }
-    fputc('\n', out);
+    csv_end_row(w);
 }
 
-static void write_rows(FILE *out, const score_panel *panel, const float *matrix,
+static void write_rows(csv_writer *w, const score_panel *panel, const float *matrix,
                        const size_t *index, size_t n_rows)
 {
     size_t nf = score_features_count();
     for (size_t r = 0; r < n_rows; r++) {
-        char code[19];
+        char code[19], number[32];
         score_panel_enterprise(panel, index[r], code);
-        fputs(code, out);
+        csv_field(w, code);
         for (size_t j = 0; j < nf; j++) {
-            float v = matrix[r * nf + j];
-            if (isnan(v))
-                fputc(',', out);
-            else
-                fprintf(out, ",%.9g", (double)v);
+            cli_format_number(number, (double)matrix[r * nf + j], 9);
+            csv_field(w, number);
         }
-        fputc('\n', out);
+        csv_end_row(w);
     }
 }
 
 /* Compute and write; returns 0 or EXIT_UNUSABLE. */
-static int write_features(const score_panel *panel, const char *asof, unsigned threads,
+static int write_features(const score_panel *panel, const char *asof, int threads,
                           const char *path)
 {
     size_t n_rows;
     score_batch_options options;
     score_batch_options_init(&options);
-    options.threads = threads;
+    options.threads = (unsigned)threads;
     int rc = score_features_compute_batch(panel, asof, &options, NULL, 0, NULL, &n_rows);
     if (rc != SCORE_OK)
         return cli_fail("features", "cannot compute features", rc);
@@ -71,8 +61,10 @@ static int write_features(const score_panel *panel, const char *asof, unsigned t
                                                 &n_rows)) != SCORE_OK)
         cli_fail("features", "cannot compute features", rc);
     else if (cli_output_open(&out, path) == 0) {
-        write_header(out.file);
-        write_rows(out.file, panel, matrix, index, n_rows);
+        csv_writer w;
+        csv_init(&w, out.file);
+        write_header(&w);
+        write_rows(&w, panel, matrix, index, n_rows);
         if (cli_output_commit(&out) == 0) {
             status = 0;
             fprintf(stderr, "score features: %zu enterprises x %zu features as of %s -> %s\n",
@@ -87,37 +79,20 @@ static int write_features(const score_panel *panel, const char *asof, unsigned t
 int cmd_features(int argc, char **argv)
 {
     static const char name[] = "features";
-    if (cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return EXIT_DONE;
-    }
     cli_signals signals = {0};
     const char *asof = NULL, *out = NULL;
-    unsigned threads = cli_default_threads();
-    cli_args a;
-    cli_args_init(&a, name, argc, argv);
-    for (const char *opt; (opt = cli_next(&a));) {
-        int rc = cli_signals_option(&a, opt, &signals);
-        if (!rc)
-            rc = cli_threads_option(&a, opt, &threads);
-        if (rc < 0)
-            return EXIT_USAGE;
-        if (rc > 0)
-            continue;
-        if (!strcmp(opt, "--asof")) {
-            if (!(asof = cli_value(&a, opt)))
-                return EXIT_USAGE;
-        } else if (!strcmp(opt, "--out")) {
-            if (!(out = cli_value(&a, opt)))
-                return EXIT_USAGE;
-        } else {
-            return cli_usage_error(name, "unknown option '%s'", opt);
-        }
-    }
-    if (!signals.n_files || !asof || !out)
-        return cli_usage_error(name, "--signals, --asof and --out are required");
-    if (!cli_is_month(asof))
-        return cli_usage_error(name, "--asof takes a month YYYY-MM, got '%s'", asof);
+    int threads = cli_default_threads();
+    cli_option options[] = {
+        CLI_SIGNALS_OPTIONS(&signals, CLI_REQUIRED),
+        CLI_OPT_MONTH("asof", &asof, CLI_REQUIRED, "the as-of month"),
+        CLI_OPT_OUT("out", &out, "FILE.csv", CLI_REQUIRED, "the CSV written ('-': stdout)"),
+        CLI_OPT_THREADS(&threads),
+        CLI_OPT_END,
+    };
+    cli_spec spec = {name, NULL, about, NULL, options};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed != CLI_GO_ON)
+        return parsed;
     score_panel *panel;
     score_read_counts counts;
     int status = cli_read_signals(name, &signals, &panel, &counts);

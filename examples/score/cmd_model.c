@@ -5,14 +5,16 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "csv.h"
 
 /* ---- train ---------------------------------------------------------------- */
 
-static const char train_help[] =
-    "usage: score train --signals FILE [--signals FILE ...] --labels FILE --asof YYYY-MM\n"
+static const char train_synopsis[] =
+    "score train --signals FILE [--signals FILE ...] --labels FILE --asof YYYY-MM\n"
     "                   --out MODEL [options]\n"
-    "       score train --table FILE --label COLUMN [--id COLUMN] --out MODEL [options]\n"
-    "\n"
+    "       score train --table FILE --label COLUMN [--id COLUMN] --out MODEL [options]";
+
+static const char train_about[] =
     "Trains gradient-boosted trees (XGBoost, binary logistic, histogram method) with\n"
     "early stopping on a validation split, calibrates the PD on it (Platt), and\n"
     "writes the model bundle. From signals: feature spec v1 as of the month, labels\n"
@@ -20,15 +22,6 @@ static const char train_help[] =
     "directions of risk. From a table: a CSV with a header, a 0/1 label column, an\n"
     "optional id column, and numeric or text columns (empty = missing).\n"
     "Progress (round, train and validation AUC) goes to stderr.\n"
-    "\n"
-    "options:\n"
-    "  --seed N             split and sampling seed (default 1)\n"
-    "  --threads N          XGBoost threads (default 1: the same bundle on any machine)\n"
-    "  --max-rounds N       default 2000\n"
-    "  --learning-rate X    default 0.05\n"
-    "  --max-depth N        default 4\n"
-    "  --no-monotone        no monotone constraints\n"
-    "  --strict             (signals) the first bad input line fails\n"
     "SOURCE_DATE_EPOCH fixes the bundle's creation time: two trainings on the same\n"
     "data with the same options then give byte-identical bundles.\n";
 
@@ -68,87 +61,57 @@ static void print_summary(const score_model *model, const char *path)
 typedef struct train_args {
     cli_signals signals;
     const char *labels, *asof, *table, *label, *id, *out;
+    int no_monotone;
     score_train_options options;
 } train_args;
 
-static int parse_number(cli_args *a, const char *opt, double lo, double hi, double *out)
-{
-    const char *v = cli_value(a, opt);
-    char *end;
-    if (!v)
-        return -1;
-    double d = strtod(v, &end);
-    if (*end || !(d >= lo && d <= hi)) {
-        cli_usage_error(a->command, "%s takes a number from %g to %g, got '%s'", opt, lo, hi, v);
-        return -1;
-    }
-    *out = d;
-    return 0;
-}
-
+/* CLI_GO_ON, or the exit status to return. */
 static int parse_train(int argc, char **argv, train_args *t)
 {
-    cli_args a;
-    cli_args_init(&a, "train", argc, argv);
     score_train_options_init(&t->options);
-    for (const char *opt; (opt = cli_next(&a));) {
-        double d;
-        int rc = cli_signals_option(&a, opt, &t->signals);
-        const char **text = !strcmp(opt, "--labels") ? &t->labels : !strcmp(opt, "--asof") ? &t->asof
-                          : !strcmp(opt, "--table") ? &t->table : !strcmp(opt, "--label") ? &t->label
-                          : !strcmp(opt, "--id") ? &t->id : !strcmp(opt, "--out") ? &t->out : NULL;
-        if (rc < 0)
-            return -1;
-        if (rc > 0)
-            continue;
-        if (text) {
-            if (!(*text = cli_value(&a, opt)))
-                return -1;
-        } else if (!strcmp(opt, "--seed")) {
-            if (parse_number(&a, opt, 0, 9007199254740992.0, &d))
-                return -1;
-            t->options.seed = (uint64_t)d;
-        } else if (!strcmp(opt, "--threads") || !strcmp(opt, "--max-rounds") ||
-                   !strcmp(opt, "--max-depth")) {
-            if (parse_number(&a, opt, 1, 100000, &d))
-                return -1;
-            *(!strcmp(opt, "--threads") ? &t->options.threads
-              : !strcmp(opt, "--max-rounds") ? &t->options.max_rounds : &t->options.max_depth) = (int)d;
-        } else if (!strcmp(opt, "--learning-rate")) {
-            if (parse_number(&a, opt, 1e-6, 1, &t->options.learning_rate))
-                return -1;
-        } else if (!strcmp(opt, "--no-monotone")) {
-            t->options.monotone = 0;
-        } else {
-            cli_usage_error("train", "unknown option '%s'", opt);
-            return -1;
-        }
-    }
-    int from_signals = t->signals.n_files || t->labels || t->asof;
-    if (!t->out || from_signals == (t->table != NULL) ||
-        (from_signals && (!t->signals.n_files || !t->labels || !t->asof)) ||
-        (t->table && !t->label)) {
-        cli_usage_error("train", "give --out and either --signals, --labels and --asof, or "
-                                 "--table and --label");
-        return -1;
-    }
-    if (t->asof && !cli_is_month(t->asof)) {
-        cli_usage_error("train", "--asof takes a month YYYY-MM, got '%s'", t->asof);
-        return -1;
-    }
-    return 0;
+    score_train_options *o = &t->options;
+    cli_option options[] = {
+        CLI_SIGNALS_OPTIONS(&t->signals, 0),
+        CLI_OPT_IN("labels", &t->labels, "FILE", 0, "(signals) labels: a CSV uscc,default"),
+        CLI_OPT_MONTH("asof", &t->asof, 0, "(signals) the as-of month of the features"),
+        CLI_OPT_IN("table", &t->table, "FILE", 0, "a bank's own table: a CSV with a header"),
+        CLI_OPT_TEXT("label", &t->label, "COLUMN", 0, "(table) the 0/1 label column"),
+        CLI_OPT_TEXT("id", &t->id, "COLUMN", 0, "(table) the id column, not a feature"),
+        CLI_OPT_OUT("out", &t->out, "MODEL", CLI_REQUIRED, "the model bundle written"),
+        CLI_OPT_U64("seed", &o->seed, 0, 0, 0, "split and sampling seed (default 1)"),
+        CLI_OPT_INT("threads", &o->threads, 1, 256, 0,
+                    "XGBoost threads (default 1: the same bundle on any machine)"),
+        CLI_OPT_INT("max-rounds", &o->max_rounds, 1, 100000, 0, "boosting rounds at most "
+                                                                "(default 2000)"),
+        CLI_OPT_REAL("learning-rate", &o->learning_rate, 1e-6, 1, 0, "default 0.05"),
+        CLI_OPT_INT("max-depth", &o->max_depth, 1, 16, 0, "tree depth (default 4)"),
+        CLI_OPT_FLAG("no-monotone", &t->no_monotone, "no monotone constraints"),
+        CLI_OPT_END,
+    };
+    cli_spec spec = {"train", train_synopsis, train_about, NULL, options};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed != CLI_GO_ON)
+        return parsed;
+    if (t->no_monotone)
+        o->monotone = 0;
+    int from_signals = t->signals.files.n || t->labels || t->asof;
+    if (from_signals == (t->table != NULL) ||
+        (from_signals && (!t->signals.files.n || !t->labels || !t->asof)) ||
+        (t->table && !t->label) || (!t->table && (t->label || t->id)))
+        return cli_usage_error("train", "give --out and either --signals, --labels and --asof, "
+                                        "or --table and --label");
+    return CLI_GO_ON;
 }
 
 int cmd_train(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(train_help, stdout);
-        return EXIT_DONE;
-    }
     train_args t;
     memset(&t, 0, sizeof t);
-    if (parse_train(argc, argv, &t) != 0)
-        return EXIT_USAGE;
+    int parsed = parse_train(argc, argv, &t);
+    if (parsed != CLI_GO_ON)
+        return parsed;
+    /* the bundle writer writes a device in place: "-" is stdout */
+    const char *path = strcmp(t.out, "-") ? t.out : "/dev/stdout";
     int every = isatty(STDERR_FILENO) ? 10 : 50;
     t.options.round_callback = print_round;
     t.options.round_user = &every;
@@ -168,7 +131,7 @@ int cmd_train(int argc, char **argv)
     }
     if (rc != SCORE_OK)
         return cli_fail("train", "cannot train", rc);
-    rc = score_model_save(model, t.out);
+    rc = score_model_save(model, path);
     if (rc != SCORE_OK) {
         score_model_free(model);
         return cli_fail("train", "cannot write the model", rc);
@@ -180,21 +143,20 @@ int cmd_train(int argc, char **argv)
 
 /* ---- predict --------------------------------------------------------------- */
 
-static const char predict_help[] =
-    "usage: score predict --model MODEL --signals FILE [--signals FILE ...] --asof YYYY-MM\n"
+static const char predict_synopsis[] =
+    "score predict --model MODEL --signals FILE [--signals FILE ...] --asof YYYY-MM\n"
     "                     --out FILE.csv [--strict] [--reasons N|none] [--threads N]\n"
     "       score predict --model MODEL --table FILE [--id COLUMN] --out FILE.csv [--strict]\n"
-    "                     [--reasons N|none] [--threads N]\n"
-    "\n"
+    "                     [--reasons N|none] [--threads N]";
+
+static const char predict_about[] =
     "Scores every enterprise (or table row) and writes a CSV with the columns: the id\n"
     "under its input name (uscc, the --id column, or row), pd (calibrated 12-month\n"
     "probability of default), score (an integer, higher is safer), grade, margin,\n"
     "reason1..reasonN (reason codes of the features that push the risk up the\n"
-    "most; blank when fewer do). 'score explain' gives the texts.\n"
-    "\n"
-    "  --reasons N|none     reasons a row (default: the model's, 3); none leaves the\n"
-    "                       reason columns out and computes no contributions\n"
-    CLI_THREADS_HELP;
+    "most; blank when fewer do). 'score explain' gives the texts. Fields are\n"
+    "quoted as RFC 4180 says when they hold a comma, a quote or a line break.\n"
+    "--reasons none leaves the reason columns out and computes no contributions.\n";
 
 /* How predict runs: --reasons and --threads. */
 typedef struct predict_run {
@@ -234,21 +196,35 @@ static void write_scored(FILE *out, const score_model *model, const char *id_nam
                          const char *const *ids, const scored_rows *s)
 {
     size_t k = s->k;
-    fprintf(out, "%s,pd,score,grade,margin", id_name);
-    for (size_t j = 0; j < k; j++)
-        fprintf(out, ",reason%zu", j + 1);
-    fputc('\n', out);
+    csv_writer w;
+    csv_init(&w, out);
+    const char *columns[] = {id_name, "pd", "score", "grade", "margin"};
+    for (size_t j = 0; j < 5; j++)
+        csv_field(&w, columns[j]);
+    for (size_t j = 0; j < k; j++) {
+        char column[32];
+        snprintf(column, sizeof column, "reason%zu", j + 1);
+        csv_field(&w, column);
+    }
+    csv_end_row(&w);
     for (size_t i = 0; i < s->n; i++) {
-        fprintf(out, "%s,%.9g,%d,%s,%.9g", ids[i], s->pd[i], s->score[i],
-                score_model_grade_name(model, (size_t)s->grade[i]), s->margin[i]);
+        char number[32];
+        csv_field(&w, ids[i]);
+        cli_format_number(number, s->pd[i], 9);
+        csv_field(&w, number);
+        snprintf(number, sizeof number, "%d", s->score[i]);
+        csv_field(&w, number);
+        csv_field(&w, score_model_grade_name(model, (size_t)s->grade[i]));
+        cli_format_number(number, s->margin[i], 9);
+        csv_field(&w, number);
         for (size_t j = 0; j < k; j++) {
             int f = s->reasons[i * k + j];
             const char *code = "";
             if (f >= 0)
                 score_model_reason(model, (size_t)f, NAN, &code, NULL, 0, NULL, 0);
-            fprintf(out, ",%s", code);
+            csv_field(&w, code);
         }
-        fputc('\n', out);
+        csv_end_row(&w);
     }
 }
 
@@ -280,10 +256,10 @@ static int predict_panel(const score_model *model, const cli_signals *signals, c
     char (*codes)[19] = NULL;
     const char **ids = NULL;
     int rc = score_features_compute_batch(panel, asof, &run->options, NULL, 0, NULL, &n);
-    if (rc == SCORE_OK && (scored_alloc(&s, n, run->k) || !(index = malloc((n + 1) * sizeof *index)) ||
-                           !(rows = malloc((n * nf + 1) * sizeof *rows)) ||
-                           !(codes = malloc((n + 1) * sizeof *codes)) ||
-                           !(ids = malloc((n + 1) * sizeof *ids))))
+    if (rc == SCORE_OK &&
+        (scored_alloc(&s, n, run->k) || !(index = malloc((n + 1) * sizeof *index)) ||
+         !(rows = malloc((n * nf + 1) * sizeof *rows)) ||
+         !(codes = malloc((n + 1) * sizeof *codes)) || !(ids = malloc((n + 1) * sizeof *ids))))
         rc = SCORE_ENOMEM;
     if (rc == SCORE_OK)
         rc = score_features_compute_batch(panel, asof, &run->options, rows, n, index, &n);
@@ -328,7 +304,8 @@ static int predict_table(const score_model *model, const char *table_path, const
     if (!ids || scored_alloc(&s, n, run->k))
         fprintf(stderr, "score predict: out of memory\n");
     else if ((rc = score_model_score_batch(model, score_table_rows(table), n, &run->options,
-                                           s.margin, s.pd, s.score, s.grade, s.reasons)) != SCORE_OK)
+                                           s.margin, s.pd, s.score, s.grade, s.reasons)) !=
+             SCORE_OK)
         cli_fail("predict", "cannot score", rc);
     else {
         for (size_t i = 0; i < n; i++)
@@ -345,64 +322,50 @@ static int predict_table(const score_model *model, const char *table_path, const
 
 int cmd_predict(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(predict_help, stdout);
-        return EXIT_DONE;
-    }
     cli_signals signals = {0};
     const char *model_path = NULL, *asof = NULL, *table = NULL, *id = NULL, *out = NULL;
     const char *reasons = NULL;
-    predict_run run;
-    score_batch_options_init(&run.options);
-    run.options.threads = cli_default_threads();
-    cli_args a;
-    cli_args_init(&a, "predict", argc, argv);
-    for (const char *opt; (opt = cli_next(&a));) {
-        int rc = cli_signals_option(&a, opt, &signals);
-        if (!rc)
-            rc = cli_threads_option(&a, opt, &run.options.threads);
-        const char **text = !strcmp(opt, "--model") ? &model_path : !strcmp(opt, "--asof") ? &asof
-                          : !strcmp(opt, "--table") ? &table : !strcmp(opt, "--id") ? &id
-                          : !strcmp(opt, "--out") ? &out : !strcmp(opt, "--reasons") ? &reasons
-                          : NULL;
-        if (rc < 0)
-            return EXIT_USAGE;
-        if (rc > 0)
-            continue;
-        if (!text)
-            return cli_usage_error("predict", "unknown option '%s'", opt);
-        if (!(*text = cli_value(&a, opt)))
-            return EXIT_USAGE;
-    }
-    if (!model_path || !out || (signals.n_files > 0) == (table != NULL) ||
-        (signals.n_files && !asof))
+    int threads = cli_default_threads();
+    cli_option options[] = {
+        CLI_OPT_IN("model", &model_path, "MODEL", CLI_REQUIRED, "the model bundle"),
+        CLI_SIGNALS_OPTIONS(&signals, 0),
+        CLI_OPT_MONTH("asof", &asof, 0, "(signals) the as-of month"),
+        CLI_OPT_IN("table", &table, "FILE", 0, "a table with the model's columns (a CSV)"),
+        CLI_OPT_TEXT("id", &id, "COLUMN", 0, "(table) the id column"),
+        CLI_OPT_OUT("out", &out, "FILE.csv", CLI_REQUIRED, "the CSV written ('-': stdout)"),
+        CLI_OPT_TEXT("reasons", &reasons, "N|none", 0,
+                     "reasons a row (default: the model's); none computes no contributions"),
+        CLI_OPT_THREADS(&threads),
+        CLI_OPT_END,
+    };
+    cli_spec spec = {"predict", predict_synopsis, predict_about, NULL, options};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed != CLI_GO_ON)
+        return parsed;
+    if ((signals.files.n > 0) == (table != NULL) || (signals.files.n && !asof) ||
+        (table && asof) || (id && !table))
         return cli_usage_error("predict", "give --model, --out and either --signals with --asof, "
                                           "or --table");
-    if (asof && !cli_is_month(asof))
-        return cli_usage_error("predict", "--asof takes a month YYYY-MM, got '%s'", asof);
     unsigned long long k = 0;
-    if (reasons && strcmp(reasons, "none") != 0 && cli_parse_uint64(reasons, &k) != 0)
+    if (reasons && strcmp(reasons, "none") != 0 &&
+        (cli_parse_uint64(reasons, &k) != 0 || k > 100000))
         return cli_usage_error("predict", "--reasons takes a number or 'none', got '%s'", reasons);
     score_model *model;
-    int rc = score_model_load(model_path, &model);
-    if (rc != SCORE_OK)
-        return cli_fail("predict", "cannot load the model", rc);
+    int status = cli_load_model("predict", model_path,
+                                table ? SCORE_INPUT_TABLE : SCORE_INPUT_SIGNALS, &model);
+    if (status != EXIT_DONE)
+        return status;
+    predict_run run;
+    score_batch_options_init(&run.options);
+    run.options.threads = (unsigned)threads;
     run.k = !reasons ? score_model_n_reasons(model) : (size_t)k;
     run.options.n_reasons = run.k;
-    const size_t nf = score_model_n_features(model);
+    size_t nf = score_model_n_features(model);
     if (run.k > nf) {
         score_model_free(model);
         return cli_usage_error("predict", "--reasons %s: the model has %zu features", reasons, nf);
     }
-    int kind;
-    score_model_input(model, &kind);
-    int status;
-    if ((kind == SCORE_INPUT_SIGNALS) != (table == NULL)) {
-        fprintf(stderr, "score predict: %s eats %s; give %s\n", model_path,
-                kind == SCORE_INPUT_SIGNALS ? "signals (feature spec v1)" : "a table",
-                kind == SCORE_INPUT_SIGNALS ? "--signals and --asof" : "--table");
-        status = EXIT_USAGE;
-    } else if (table) {
+    if (table) {
         status = predict_table(model, table, id, signals.strict, &run, out);
     } else {
         status = predict_panel(model, &signals, asof, &run, out);
@@ -413,16 +376,10 @@ int cmd_predict(int argc, char **argv)
 
 /* ---- explain -------------------------------------------------------------- */
 
-static const char explain_help[] =
-    "usage: score explain --model MODEL --signals FILE [--signals FILE ...] --asof YYYY-MM\n"
-    "                     --uscc CODE [--threads N]\n"
-    "\n"
+static const char explain_about[] =
     "Explains one enterprise's score: PD, score, grade, the reasons (codes and texts\n"
     "in Chinese and English), and every feature's value and exact tree SHAP\n"
-    "contribution to the margin (positive pushes the risk up), strongest first.\n"
-    "\n"
-    "  --threads N          accepted as by predict, features and monitor; one\n"
-    "                       enterprise is explained on one thread\n";
+    "contribution to the margin (positive pushes the risk up), strongest first.\n";
 
 typedef struct ranked {
     size_t feature;
@@ -474,45 +431,25 @@ static void print_explanation(const score_model *model, const char *uscc, const 
 
 int cmd_explain(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(explain_help, stdout);
-        return EXIT_DONE;
-    }
     cli_signals signals = {0};
     const char *model_path = NULL, *asof = NULL, *uscc = NULL;
-    unsigned threads = cli_default_threads();
-    cli_args a;
-    cli_args_init(&a, "explain", argc, argv);
-    for (const char *opt; (opt = cli_next(&a));) {
-        int rc = cli_signals_option(&a, opt, &signals);
-        if (!rc)
-            rc = cli_threads_option(&a, opt, &threads);
-        const char **text = !strcmp(opt, "--model") ? &model_path : !strcmp(opt, "--asof") ? &asof
-                          : !strcmp(opt, "--uscc") ? &uscc : NULL;
-        if (rc < 0)
-            return EXIT_USAGE;
-        if (rc > 0)
-            continue;
-        if (!text)
-            return cli_usage_error("explain", "unknown option '%s'", opt);
-        if (!(*text = cli_value(&a, opt)))
-            return EXIT_USAGE;
-    }
-    if (!model_path || !signals.n_files || !asof || !uscc)
-        return cli_usage_error("explain", "--model, --signals, --asof and --uscc are required");
-    if (!cli_is_month(asof))
-        return cli_usage_error("explain", "--asof takes a month YYYY-MM, got '%s'", asof);
+    int threads = cli_default_threads(); /* one enterprise is explained on one thread */
+    cli_option options[] = {
+        CLI_OPT_IN("model", &model_path, "MODEL", CLI_REQUIRED, "the model bundle"),
+        CLI_SIGNALS_OPTIONS(&signals, CLI_REQUIRED),
+        CLI_OPT_MONTH("asof", &asof, CLI_REQUIRED, "the as-of month"),
+        CLI_OPT_TEXT("uscc", &uscc, "CODE", CLI_REQUIRED, "the enterprise"),
+        CLI_OPT_THREADS(&threads),
+        CLI_OPT_END,
+    };
+    cli_spec spec = {"explain", NULL, explain_about, NULL, options};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed != CLI_GO_ON)
+        return parsed;
     score_model *model;
-    int rc = score_model_load(model_path, &model);
-    if (rc != SCORE_OK)
-        return cli_fail("explain", "cannot load the model", rc);
-    int kind;
-    score_model_input(model, &kind);
-    if (kind != SCORE_INPUT_SIGNALS) {
-        score_model_free(model);
-        fprintf(stderr, "score explain: %s eats a table, not signals\n", model_path);
-        return EXIT_USAGE;
-    }
+    int rc = cli_load_model("explain", model_path, SCORE_INPUT_SIGNALS, &model);
+    if (rc != EXIT_DONE)
+        return rc;
     score_panel *panel;
     score_read_counts counts;
     int status = cli_read_signals("explain", &signals, &panel, &counts);

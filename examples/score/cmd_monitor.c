@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
 
 /* Options these three commands share. */
 typedef struct monitor_args {
@@ -10,79 +11,39 @@ typedef struct monitor_args {
     cli_signals signals;
     const char *model, *asof, *previous, *out, *config, *labels;
     int show_config;
-    int needs_out, needs_labels;
-    unsigned threads;   /* --threads (score monitor only) */
+    int threads;   /* --threads (score monitor) */
 } monitor_args;
 
-/* Parse the options `allowed` (a list like "model asof previous out") and
- * --signals/--strict. 0, or -1 after a usage message. */
-static int parse(monitor_args *m, const char *allowed, int argc, char **argv)
+/* The table entries of the model, the signals and the month. */
+#define MONITOR_OPTIONS(m, required)                                                           \
+    CLI_OPT_IN("model", &(m)->model, "MODEL", required, "the model bundle (a signals model)"),  \
+    CLI_SIGNALS_OPTIONS(&(m)->signals, required),                                              \
+    CLI_OPT_MONTH("asof", &(m)->asof, required, "the month looked at")
+
+#define PREVIOUS_OPTION(m)                                                                     \
+    CLI_OPT_MONTH("previous", &(m)->previous, 0, "the month compared with (default: the\n"      \
+                                                 "month before --asof)")
+
+/* Parse against the table; then --previous before --asof. CLI_GO_ON, or the
+ * exit status to return. */
+static int parse(monitor_args *m, const cli_spec *spec, int argc, char **argv)
 {
-    cli_args a;
-    cli_args_init(&a, m->command, argc, argv);
-    for (const char *opt; (opt = cli_next(&a));) {
-        int rc = cli_signals_option(&a, opt, &m->signals);
-        if (!rc && m->threads)
-            rc = cli_threads_option(&a, opt, &m->threads);
-        if (rc < 0)
-            return -1;
-        if (rc > 0)
-            continue;
-        const char *name = !strncmp(opt, "--", 2) ? opt + 2 : "";
-        const char **slot = !strcmp(name, "model") ? &m->model : !strcmp(name, "asof") ? &m->asof
-                          : !strcmp(name, "previous") ? &m->previous : !strcmp(name, "out") ? &m->out
-                          : !strcmp(name, "config") ? &m->config : !strcmp(name, "labels") ? &m->labels
-                          : NULL;
-        const char *hit = *name ? strstr(allowed, name) : NULL;
-        size_t len = strlen(name);
-        int known = hit && (hit == allowed || hit[-1] == ' ') && (hit[len] == ' ' || !hit[len]);
-        if (known && !strcmp(name, "show-config")) {
-            m->show_config = 1;
-            continue;
-        }
-        if (!known || !slot) {
-            cli_usage_error(m->command, "unknown option '%s'", opt);
-            return -1;
-        }
-        if (!(*slot = cli_value(&a, opt)))
-            return -1;
-    }
-    if (m->show_config)
-        return 0;
-    if (!m->model || !m->signals.n_files || !m->asof || (m->needs_out && !m->out) ||
-        (m->needs_labels && !m->labels)) {
-        cli_usage_error(m->command, "--model, --signals, --asof%s%s are required",
-                        m->needs_labels ? ", --labels" : "", m->needs_out ? " and --out" : "");
-        return -1;
-    }
-    const char *months[2] = {m->asof, m->previous};
-    for (int i = 0; i < 2; i++)
-        if (months[i] && !cli_is_month(months[i])) {
-            cli_usage_error(m->command, "--%s takes a month YYYY-MM, got '%s'",
-                            i ? "previous" : "asof", months[i]);
-            return -1;
-        }
-    if (m->previous && strcmp(m->previous, m->asof) >= 0) {
-        cli_usage_error(m->command, "--previous (%s) must be before --asof (%s)", m->previous,
-                        m->asof);
-        return -1;
-    }
-    return 0;
+    int parsed = cli_parse(spec, argc, argv);
+    if (parsed != CLI_GO_ON)
+        return parsed;
+    if (m->previous && m->asof && strcmp(m->previous, m->asof) >= 0)
+        return cli_usage_error(m->command, "--previous (%s) must be before --asof (%s)",
+                               m->previous, m->asof);
+    return CLI_GO_ON;
 }
 
-/* The model and the panel; EXIT_DONE, EXIT_REJECTED or EXIT_UNUSABLE. */
+/* The model and the panel; EXIT_DONE, EXIT_REJECTED, or EXIT_USAGE or
+ * EXIT_UNUSABLE with neither. */
 static int load(const monitor_args *m, score_model **model, score_panel **panel)
 {
-    int rc = score_model_load(m->model, model);
-    if (rc != SCORE_OK)
-        return cli_fail(m->command, "cannot load the model", rc);
-    int kind;
-    score_model_input(*model, &kind);
-    if (kind != SCORE_INPUT_SIGNALS) {
-        fprintf(stderr, "score %s: %s eats a table, not signals\n", m->command, m->model);
-        score_model_free(*model);
-        return EXIT_UNUSABLE;
-    }
+    int loaded = cli_load_model(m->command, m->model, SCORE_INPUT_SIGNALS, model);
+    if (loaded != EXIT_DONE)
+        return loaded;
     score_read_counts counts;
     int status = cli_read_signals(m->command, &m->signals, panel, &counts);
     if (status == EXIT_UNUSABLE)
@@ -92,56 +53,41 @@ static int load(const monitor_args *m, score_model **model, score_panel **panel)
 
 /* ---- monitor ------------------------------------------------------------------------- */
 
-static const char monitor_help[] =
-    "usage: score monitor --model MODEL --signals FILE [--signals FILE ...] --asof YYYY-MM\n"
+static const char monitor_synopsis[] =
+    "score monitor --model MODEL --signals FILE [--signals FILE ...] --asof YYYY-MM\n"
     "                     [--previous YYYY-MM] --out alerts.csv [--config FILE] [--strict]\n"
-    "                     [--threads N]\n"
-    "       score monitor --show-config [--config FILE]\n"
-    "\n"
+    "       score monitor --show-config [--config FILE]";
+
+static const char monitor_about[] =
     "Early warnings: compares every enterprise's signals as of --asof with the previous\n"
     "month (--previous, default the month before) and writes the alerts raised, one per\n"
     "line, with the columns uscc,code,severity,message_zh,message_en,evidence (evidence: a\n"
     "JSON object of the values compared). Alerts are edge-triggered: raised in the month a\n"
     "condition becomes true. Each enterprise is looked at as of its latest month with\n"
     "data, at most the month asked for; one without data after the previous month raises\n"
-    "nothing. The model scores both months for GRADE_FALL.\n"
-    "\n"
-    "  --config FILE   thresholds, severities, alerts switched off (JSON; see\n"
-    "                  --show-config for every key and its default; docs/monitoring.md)\n"
-    "  --show-config   print the configuration in force and stop\n"
-    CLI_THREADS_HELP
-    "\n"
-    "exit status: 0 done; 1 usage; 2 an input could not be used (nothing written);\n"
-    "             3 done, but some signal lines were rejected\n";
-
-static void csv_field(FILE *f, const char *text)
-{
-    fputc('"', f);
-    for (const char *p = text; *p; p++) {
-        if (*p == '"')
-            fputc('"', f);
-        fputc(*p, f);
-    }
-    fputc('"', f);
-}
+    "nothing. The model scores both months for GRADE_FALL.\n";
 
 static int write_alerts(const char *path, const score_alerts *alerts)
 {
     cli_output out;
     if (cli_output_open(&out, path) != 0)
         return EXIT_UNUSABLE;
-    fputs("uscc,code,severity,message_zh,message_en,evidence\n", out.file);
+    csv_writer w;
+    csv_init(&w, out.file);
+    static const char *const columns[] = {"uscc", "code", "severity", "message_zh", "message_en",
+                                          "evidence"};
+    for (size_t j = 0; j < sizeof columns / sizeof columns[0]; j++)
+        csv_field(&w, columns[j]);
+    csv_end_row(&w);
     size_t by_severity[4] = {0};
     for (size_t i = 0; i < score_alerts_count(alerts); i++) {
         score_alert a = {.size = sizeof a};
         score_alerts_get(alerts, i, &a);
-        fprintf(out.file, "%s,%s,%s,", a.uscc, a.code, a.severity_name);
-        csv_field(out.file, a.message_zh);
-        fputc(',', out.file);
-        csv_field(out.file, a.message_en);
-        fputc(',', out.file);
-        csv_field(out.file, a.evidence);
-        fputc('\n', out.file);
+        const char *fields[] = {a.uscc, a.code, a.severity_name, a.message_zh, a.message_en,
+                                a.evidence};
+        for (size_t j = 0; j < sizeof fields / sizeof fields[0]; j++)
+            csv_field(&w, fields[j]);
+        csv_end_row(&w);
         by_severity[a.severity & 3]++;
     }
     if (cli_output_commit(&out) != 0)
@@ -164,22 +110,38 @@ static int show_config(const score_monitor_config *config)
     }
     fputs(text, stdout);
     free(text);
-    return EXIT_DONE;
+    return cli_flush_stdout("monitor") == 0 ? EXIT_DONE : EXIT_UNUSABLE;
 }
 
 int cmd_monitor(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(monitor_help, stdout);
-        return EXIT_DONE;
-    }
-    monitor_args m = {.command = "monitor", .needs_out = 1, .threads = cli_default_threads()};
-    if (parse(&m, "model asof previous out config show-config", argc, argv) != 0)
-        return EXIT_USAGE;
+    monitor_args m = {.command = "monitor", .threads = cli_default_threads()};
+    cli_option options[] = {
+        MONITOR_OPTIONS(&m, 0),
+        PREVIOUS_OPTION(&m),
+        CLI_OPT_OUT("out", &m.out, "FILE.csv", 0, "the alerts written ('-': stdout)"),
+        CLI_OPT_IN("config", &m.config, "FILE", 0, "thresholds, severities, alerts switched off\n"
+                                                   "(JSON; docs/monitoring.md)"),
+        CLI_OPT_FLAG("show-config", &m.show_config, "print the configuration in force, every\n"
+                                                    "key and its value, and stop"),
+        CLI_OPT_THREADS(&m.threads),
+        CLI_OPT_END,
+    };
+    cli_spec spec = {"monitor", monitor_synopsis, monitor_about, NULL, options};
+    int parsed = parse(&m, &spec, argc, argv);
+    if (parsed != CLI_GO_ON)
+        return parsed;
+    if (m.show_config && (m.model || m.signals.files.n || m.asof || m.previous || m.out))
+        return cli_usage_error("monitor", "--show-config takes only --config");
+    if (!m.show_config && (!m.model || !m.signals.files.n || !m.asof || !m.out))
+        return cli_usage_error("monitor", "--model, --signals, --asof and --out are required");
     score_monitor_config *config = NULL;
     int rc;
-    if (m.config && (rc = score_monitor_config_load(m.config, &config)) != SCORE_OK)
-        return cli_fail("monitor", "cannot use the configuration", rc);
+    if (m.config && (rc = score_monitor_config_load(m.config, &config)) != SCORE_OK) {
+        char what[4200];
+        snprintf(what, sizeof what, "the configuration %s cannot be used", m.config);
+        return cli_fail("monitor", what, rc);
+    }
     if (m.show_config) {
         int status = show_config(config);
         score_monitor_config_free(config);
@@ -188,15 +150,15 @@ int cmd_monitor(int argc, char **argv)
     score_model *model;
     score_panel *panel;
     int status = load(&m, &model, &panel);
-    if (status == EXIT_UNUSABLE) {
+    if (status == EXIT_UNUSABLE || status == EXIT_USAGE) {
         score_monitor_config_free(config);
         return status;
     }
     score_alerts *alerts;
-    score_batch_options options;
-    score_batch_options_init(&options);
-    options.threads = m.threads;
-    rc = score_monitor_evaluate_batch(model, config, panel, m.asof, m.previous, &options, &alerts);
+    score_batch_options batch;
+    score_batch_options_init(&batch);
+    batch.threads = (unsigned)m.threads;
+    rc = score_monitor_evaluate_batch(model, config, panel, m.asof, m.previous, &batch, &alerts);
     if (rc != SCORE_OK) {
         status = cli_fail("monitor", "cannot evaluate", rc);
     } else {
@@ -212,10 +174,7 @@ int cmd_monitor(int argc, char **argv)
 
 /* ---- drift ----------------------------------------------------------------------------- */
 
-static const char drift_help[] =
-    "usage: score drift --model MODEL --signals FILE [--signals FILE ...] --asof YYYY-MM\n"
-    "                   [--previous YYYY-MM] [--out FILE.json] [--strict]\n"
-    "\n"
+static const char drift_about[] =
     "Population stability of the portfolio against the model's training population:\n"
     "the PSI, sum (a - e) ln(a / e) over the bundle's bins and a bin for missing values,\n"
     "of every feature and of the score, with the verdicts stable (below 0.10),\n"
@@ -226,10 +185,6 @@ static const char drift_help[] =
 
 static int write_text(const char *path, const char *text)
 {
-    if (!path) {
-        fputs(text, stdout);
-        return fflush(stdout) == 0 ? EXIT_DONE : EXIT_UNUSABLE;
-    }
     cli_output out;
     if (cli_output_open(&out, path) != 0)
         return EXIT_UNUSABLE;
@@ -255,17 +210,21 @@ static void print_drift_summary(const score_drift *d)
 
 int cmd_drift(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(drift_help, stdout);
-        return EXIT_DONE;
-    }
-    monitor_args m = {.command = "drift"};
-    if (parse(&m, "model asof previous out", argc, argv) != 0)
-        return EXIT_USAGE;
+    monitor_args m = {.command = "drift", .out = "-"};
+    cli_option options[] = {
+        MONITOR_OPTIONS(&m, CLI_REQUIRED),
+        PREVIOUS_OPTION(&m),
+        CLI_OPT_OUT("out", &m.out, "FILE.json", 0, "where the JSON goes (default '-': stdout)"),
+        CLI_OPT_END,
+    };
+    cli_spec spec = {"drift", NULL, drift_about, NULL, options};
+    int parsed = parse(&m, &spec, argc, argv);
+    if (parsed != CLI_GO_ON)
+        return parsed;
     score_model *model;
     score_panel *panel;
     int status = load(&m, &model, &panel);
-    if (status == EXIT_UNUSABLE)
+    if (status == EXIT_UNUSABLE || status == EXIT_USAGE)
         return status;
     score_drift *d = NULL;
     int rc = score_drift_compute(model, panel, m.asof, m.previous, &d);
@@ -280,7 +239,8 @@ int cmd_drift(int argc, char **argv)
     } else {
         int written = write_text(m.out, text);
         status = written != EXIT_DONE ? written : status;
-        print_drift_summary(d);
+        if (written == EXIT_DONE)
+            print_drift_summary(d);
     }
     free(text);
     score_drift_free(d);
@@ -291,10 +251,7 @@ int cmd_drift(int argc, char **argv)
 
 /* ---- report ----------------------------------------------------------------------------- */
 
-static const char report_help[] =
-    "usage: score report --model MODEL --signals FILE [--signals FILE ...] --labels FILE\n"
-    "                    --asof YYYY-MM --out report.html [--strict]\n"
-    "\n"
+static const char report_about[] =
     "The model validation report a risk committee reads, as one self-contained HTML\n"
     "file (inline SVG charts, no script, nothing fetched): ROC with AUC and Gini, the KS\n"
     "curve, calibration by grade (mean predicted PD against the observed default rate\n"
@@ -305,32 +262,37 @@ static const char report_help[] =
 
 int cmd_report(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(report_help, stdout);
-        return EXIT_DONE;
-    }
-    monitor_args m = {.command = "report", .needs_out = 1, .needs_labels = 1};
-    if (parse(&m, "model asof out labels", argc, argv) != 0)
-        return EXIT_USAGE;
+    monitor_args m = {.command = "report"};
+    cli_option options[] = {
+        MONITOR_OPTIONS(&m, CLI_REQUIRED),
+        CLI_OPT_IN("labels", &m.labels, "FILE", CLI_REQUIRED, "a CSV uscc,default"),
+        CLI_OPT_OUT("out", &m.out, "report.html", CLI_REQUIRED, "the report written"),
+        CLI_OPT_END,
+    };
+    cli_spec spec = {"report", NULL, report_about, NULL, options};
+    int parsed = parse(&m, &spec, argc, argv);
+    if (parsed != CLI_GO_ON)
+        return parsed;
     score_model *model;
     score_panel *panel;
     int status = load(&m, &model, &panel);
-    if (status == EXIT_UNUSABLE)
+    if (status == EXIT_UNUSABLE || status == EXIT_USAGE)
         return status;
-    score_report *report;
+    score_report *report = NULL;
+    /* the report writer writes a device in place: "-" is stdout */
+    const char *path = strcmp(m.out, "-") ? m.out : "/dev/stdout";
     int rc = score_report_new(model, panel, m.labels, m.asof, &report);
-    if (rc == SCORE_OK) {
-        rc = score_report_save(report, m.out);
+    if (rc != SCORE_OK) {
+        status = cli_fail("report", "cannot make the report", rc);
+    } else if ((rc = score_report_save(report, path)) != SCORE_OK) {
+        status = cli_fail("report", "cannot write the report", rc);
+    } else {
         score_report_summary s = {.size = sizeof s};
         score_report_summary_get(report, &s);
-        if (rc == SCORE_OK)
-            fprintf(stderr, "score report: %zu labelled enterprises, %zu defaults; AUC %.4f, "
-                    "Gini %.4f, KS %.4f -> %s\n", s.labelled, s.defaults, s.auc, s.gini, s.ks,
-                    m.out);
-        score_report_free(report);
+        fprintf(stderr, "score report: %zu labelled enterprises, %zu defaults; AUC %.4f, "
+                "Gini %.4f, KS %.4f -> %s\n", s.labelled, s.defaults, s.auc, s.gini, s.ks, m.out);
     }
-    if (rc != SCORE_OK)
-        status = cli_fail("report", "cannot write the report", rc);
+    score_report_free(report);
     score_panel_free(panel);
     score_model_free(model);
     return status;

@@ -1,3 +1,5 @@
+#include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,7 +32,22 @@ static void usage(FILE *out)
                  "written);\n             3 done, but some lines were rejected\n");
 }
 
-int main(int argc, char **argv)
+/* Close standard output and report what could not be written (as
+ * coreutils' close_stdout): a full disk or a closed pipe must not pass for
+ * success. */
+static int close_stdout(int status)
+{
+    errno = 0;
+    int failed = ferror(stdout) != 0;
+    failed |= fclose(stdout) != 0;
+    if (!failed)
+        return status;
+    fprintf(stderr, "score: cannot write to standard output: %s\n",
+            errno ? strerror(errno) : "write error");
+    return status == EXIT_DONE || status == EXIT_REJECTED ? EXIT_UNUSABLE : status;
+}
+
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -50,4 +67,12 @@ int main(int argc, char **argv)
     fprintf(stderr, "score: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    /* messages may follow the user's locale; numbers never do */
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
+    return close_stdout(run(argc, argv));
 }

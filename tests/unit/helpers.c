@@ -1,5 +1,6 @@
 #include <locale.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,20 @@
 __attribute__((constructor)) static void use_environment_locale(void)
 {
     setlocale(LC_ALL, "");
+}
+
+int c_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+    static locale_t c_locale;
+    if (!c_locale)
+        c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    locale_t saved = uselocale(c_locale);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    uselocale(saved);
+    return n;
 }
 
 void collect_diagnostic(void *user, const score_diagnostic *d)
@@ -133,7 +148,7 @@ static void emit_number(synthetic_fn each, void *user, unsigned e, const char *u
                         const char *source, const char *field, double v, int decimals)
 {
     char value[48];
-    snprintf(value, sizeof value, "%.*f", decimals, v);
+    c_snprintf(value, sizeof value, "%.*f", decimals, v);
     emit(each, user, e, uscc, month, source, field, value);
 }
 

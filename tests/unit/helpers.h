@@ -7,6 +7,12 @@
 
 #include "score.h"
 
+/* snprintf in the C locale: the numbers a test writes into its fixtures
+ * must not follow the locale the test runs under (helpers.c takes the
+ * environment's, so that the library is tried under it). */
+int c_snprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Diagnostics collected from a read. */
 typedef struct diag_log {
     char text[64][512];

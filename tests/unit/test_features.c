@@ -29,7 +29,7 @@ static void addm(const char *uscc, const char *source, const char *field, int ye
 {
     char period[24], v[32];
     snprintf(period, sizeof period, "%04d-%02d", year, month);
-    snprintf(v, sizeof v, "%.10g", value);
+    c_snprintf(v, sizeof v, "%.10g", value);
     add(uscc, source, field, period, v);
 }
 

@@ -204,8 +204,8 @@ Test(state, table_models_are_refused)
 static size_t line(char *text, size_t len, size_t cap, const char *uscc, const char *source,
                    const char *field, int month, double value)
 {
-    return len + (size_t)snprintf(text + len, cap - len, "%s,%s,%s,%04d-%02d,%.2f\n", uscc, source,
-                                  field, month / 12, month % 12 + 1, value);
+    return len + (size_t)c_snprintf(text + len, cap - len, "%s,%s,%s,%04d-%02d,%.2f\n", uscc,
+                                    source, field, month / 12, month % 12 + 1, value);
 }
 
 /* GRADE_FALL on a hand-made enterprise: healthy in November, in distress in

@@ -192,8 +192,9 @@ static void members_csv(const char *dir)
     for (int i = 0; i < 150; i++) {
         x = x * 6364136223846793005u + 1442695040888963407u;
         make_uscc(i, uscc);
-        n += (size_t)sprintf(text + n, "%s,%.4f,%d.%02d,0.45\n", uscc,
-                             0.005 + (double)(x >> 40) / 16777216.0 * 0.04,
+        /* the PD in ten-thousandths, so the file does not follow the locale */
+        n += (size_t)sprintf(text + n, "%s,0.%04d,%d.%02d,0.45\n", uscc,
+                             50 + (int)((double)(x >> 40) / 16777216.0 * 400),
                              1000000 + (int)((x >> 20) % 4000000), (int)((x >> 8) % 100));
     }
     put(dir, "members.csv", text);
