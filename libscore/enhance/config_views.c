@@ -161,6 +161,7 @@ static int read_guarantors(const json_t *root, const char *name, score_enhance_c
         return rc;
     /* a list given replaces the default list: a bank names all it accepts */
     c->n_guarantors = 0;
+    memset(c->guarantors, 0, sizeof c->guarantors);
     const char *kind;
     json_t *entry;
     json_object_foreach((json_t *)obj, kind, entry) {
