@@ -688,6 +688,59 @@ SCORE_API int score_model_reason(const score_model *model, size_t feature, doubl
                                  const char **code, char *text_zh, size_t zh_capacity,
                                  char *text_en, size_t en_capacity);
 
+/*
+ * ---- Since 1.1.0: the model's master scale and identity ----
+ *
+ * A scale file (JSON) holds the grade bands (2 to 22, each a name of 1 to 7
+ * characters and an inclusive upper PD bound, rising, the last reaching 1),
+ * the grade of a firm in default, and the score scaling:
+ *   {"format": "libscore-scale", "version": 1, "base_score": 600,
+ *    "odds_at_base": 50, "pdo": 20, "direction": "higher_is_safer",
+ *    "min_score": 300, "max_score": 900, "default_grade": "D",
+ *    "grades": [{"grade": "AAA", "max_pd": 0.0001}, ...]}
+ * Replacing it changes scores and grades only: the trees and calibration,
+ * hence PDs, margins and the model's identity, are untouched.
+ * docs/model.md ("Master scale") gives the default scale and its sources.
+ */
+
+/*
+ * score_model_set_scale: replace the model's scale with the one in `length`
+ * bytes of JSON; `name` (NULL: "scale") begins messages. Not thread-safe
+ * for the model being changed (no other call on it meanwhile). Fails:
+ * SCORE_EINVAL (NULL), SCORE_EFORMAT naming the key (an unknown key, pdo
+ * or odds not above 0, bounds not increasing, a name twice, more than 22
+ * bands, the last band not reaching 1, a direction other than
+ * "higher_is_safer" / "higher_is_riskier", no default_grade),
+ * SCORE_EVERSION, SCORE_ENOMEM. On failure the model is unchanged.
+ */
+SCORE_API int score_model_set_scale(score_model *model, const char *text, size_t length,
+                                    const char *name);
+
+/*
+ * score_model_scale_json: the model's scale as a scale file that
+ * score_model_set_scale() reads back; *length and `buffer` as in
+ * score_enhance_config_json(). Fails: SCORE_EINVAL, SCORE_ENOMEM.
+ * Thread-safe.
+ */
+SCORE_API int score_model_scale_json(const score_model *model, char *buffer, size_t capacity,
+                                     size_t *length);
+
+/*
+ * score_model_identity: 16 hexadecimal digits and a NUL into `out`: a hash
+ * (FNV-1a, 64 bits) of the model's trees and calibration, the same across
+ * hosts and across a change of scale. Not a defence against forgery.
+ * Fails: SCORE_EINVAL (NULL). Thread-safe.
+ */
+SCORE_API int score_model_identity(const score_model *model, char out[17]);
+
+/*
+ * score_model_checksum: "crc32:" and 8 hexadecimal digits and a NUL into
+ * `out`: the checksum score_model_save() writes for the model as it is now
+ * (it changes with the scale; the identity does not). Fails: SCORE_EINVAL,
+ * SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_model_checksum(const score_model *model, char out[16]);
+
 /* ======================================================================
  * 8. Credit enhancement
  *
