@@ -132,9 +132,10 @@ typedef struct pd_source {
     const score_model *model;
     const score_panel *panel;
     const char *asof;
+    int config_given; /* --config: its grades override the model's scale */
 } pd_source;
 
-static int model_pd(const pd_source *src, score_enhance_request *request)
+static int model_pd(const pd_source *src, score_enhance_request *request, int *grade)
 {
     size_t n = score_model_n_features(src->model);
     float *row = malloc(n * sizeof *row);
@@ -143,7 +144,7 @@ static int model_pd(const pd_source *src, score_enhance_request *request)
     int rc = request->uscc[0] ? score_features_enterprise(src->panel, request->uscc, src->asof, row)
                               : SCORE_EINVAL;
     if (rc == SCORE_OK)
-        rc = score_model_predict(src->model, row, 1, NULL, &request->pd);
+        rc = score_model_score(src->model, row, 1, NULL, &request->pd, NULL, grade, NULL);
     else if (!request->uscc[0])
         fprintf(stderr, "score %s: a request needs \"uscc\" when the PD comes from a model\n", name);
     free(row);
@@ -158,7 +159,8 @@ static int compute_and_print(FILE *out, const score_enhance_config *config,
 {
     score_enhance_figures with = {.size = sizeof with}, without = {.size = sizeof without};
     score_enhance_request copy = *given, *request = &copy;
-    int rc = src ? model_pd(src, &copy) : SCORE_OK;
+    int model_grade = -1;
+    int rc = src ? model_pd(src, &copy, &model_grade) : SCORE_OK;
     if (rc == SCORE_OK)
         rc = score_enhance_evaluate(config, request, terms, &with, &without);
     if (rc != SCORE_OK)
@@ -173,6 +175,21 @@ static int compute_and_print(FILE *out, const score_enhance_config *config,
     json_decref(with_json);
     json_object_set_new(o, "without_enhancement", figures_json(&without));
     json_object_set_new(o, "comparison", comparison_json(&with, &without));
+    if (src) {
+        /* one master scale: the model's, unless the bank's configuration
+         * says otherwise, and then the output says so */
+        const char *name = score_model_grade_name(src->model, (size_t)model_grade);
+        json_object_set_new(o, "model_grade", json_string(name ? name : ""));
+        json_object_set_new(o, "grade_scale",
+                            json_string(src->config_given
+                                            ? "the --config grades (override the model's scale)"
+                                            : "the model's scale"));
+        if (!src->config_given && name) {
+            json_object_set_new(o, "grade", json_string(name));
+            json_object_set_new(json_object_get(o, "without_enhancement"), "grade",
+                                json_string(name));
+        }
+    }
     json_dumpf(o, out, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) | JSON_INDENT(indent));
     fputc('\n', out);
     json_decref(o);
@@ -383,7 +400,7 @@ int cmd_enhance(int argc, char **argv)
         return cli_usage_error(name, "--approach: %s", score_last_error());
     if (asof && !cli_is_month(asof))
         return cli_usage_error(name, "--asof takes a month YYYY-MM, got '%s'", asof);
-    pd_source source = {NULL, NULL, asof};
+    pd_source source = {NULL, NULL, asof, config_path != NULL};
     score_model *model = NULL;
     score_panel *panel = NULL;
     int read_status = EXIT_DONE;
