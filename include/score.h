@@ -741,6 +741,22 @@ SCORE_API int score_model_identity(const score_model *model, char out[17]);
  */
 SCORE_API int score_model_checksum(const score_model *model, char out[16]);
 
+/*
+ * score_model_recalibrate: calibrate the model to a bank's own book without
+ * retraining. With `label` (n values, 0 or 1), Platt's coefficients are
+ * refitted on the n margins (score_model_predict gives them) and labels;
+ * with `central_tendency` in (0, 1) (negative: none) the intercept is then
+ * shifted so that the mean PD over the n margins equals it. The trees are
+ * untouched: margins and rankings (AUC) stay; PDs, scores and grades
+ * follow. The metadata's "recalibrated" records what was done. Not
+ * thread-safe for this model. Fails: SCORE_EINVAL (NULL, n 0, a margin not
+ * finite, a label not 0 or 1, neither labels nor a central tendency, labels
+ * all one class, labels that rank against the model), SCORE_ENOMEM. On
+ * failure the model is unchanged.
+ */
+SCORE_API int score_model_recalibrate(score_model *model, const double *margin,
+                                      const float *label, size_t n, double central_tendency);
+
 /* ======================================================================
  * 8. Credit enhancement
  *
