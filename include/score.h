@@ -750,6 +750,75 @@ SCORE_API int score_model_reason(const score_model *model, size_t feature, doubl
                                  const char **code, char *text_zh, size_t zh_capacity,
                                  char *text_en, size_t en_capacity);
 
+/*
+ * ---- Since 1.1.0: the model's master scale and identity ----
+ *
+ * A scale file (JSON) holds the grade bands (2 to 22, each a name of 1 to 7
+ * characters and an inclusive upper PD bound, rising, the last reaching 1),
+ * the grade of a firm in default, and the score scaling:
+ *   {"format": "libscore-scale", "version": 1, "base_score": 600,
+ *    "odds_at_base": 50, "pdo": 20, "direction": "higher_is_safer",
+ *    "min_score": 300, "max_score": 900, "default_grade": "D",
+ *    "grades": [{"grade": "AAA", "max_pd": 0.0001}, ...]}
+ * Replacing it changes scores and grades only: the trees and calibration,
+ * hence PDs, margins and the model's identity, are untouched.
+ * docs/model.md ("Master scale") gives the default scale and its sources.
+ */
+
+/*
+ * score_model_set_scale: replace the model's scale with the one in `length`
+ * bytes of JSON; `name` (NULL: "scale") begins messages. Not thread-safe
+ * for the model being changed (no other call on it meanwhile). Fails:
+ * SCORE_EINVAL (NULL), SCORE_EFORMAT naming the key (an unknown key, pdo
+ * or odds not above 0, bounds not increasing, a name twice, more than 22
+ * bands, the last band not reaching 1, a direction other than
+ * "higher_is_safer" / "higher_is_riskier", no default_grade),
+ * SCORE_EVERSION, SCORE_ENOMEM. On failure the model is unchanged.
+ */
+SCORE_API int score_model_set_scale(score_model *model, const char *text, size_t length,
+                                    const char *name);
+
+/*
+ * score_model_scale_json: the model's scale as a scale file that
+ * score_model_set_scale() reads back; *length and `buffer` as in
+ * score_enhance_config_json(). Fails: SCORE_EINVAL, SCORE_ENOMEM.
+ * Thread-safe.
+ */
+SCORE_API int score_model_scale_json(const score_model *model, char *buffer, size_t capacity,
+                                     size_t *length);
+
+/*
+ * score_model_identity: 16 hexadecimal digits and a NUL into `out`: a hash
+ * (FNV-1a, 64 bits) of the model's trees and calibration, the same across
+ * hosts and across a change of scale. Not a defence against forgery.
+ * Fails: SCORE_EINVAL (NULL). Thread-safe.
+ */
+SCORE_API int score_model_identity(const score_model *model, char out[17]);
+
+/*
+ * score_model_checksum: "crc32:" and 8 hexadecimal digits and a NUL into
+ * `out`: the checksum score_model_save() writes for the model as it is now
+ * (it changes with the scale; the identity does not). Fails: SCORE_EINVAL,
+ * SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_model_checksum(const score_model *model, char out[16]);
+
+/*
+ * score_model_recalibrate: calibrate the model to a bank's own book without
+ * retraining. With `label` (n values, 0 or 1), Platt's coefficients are
+ * refitted on the n margins (score_model_predict gives them) and labels;
+ * with `central_tendency` in (0, 1) (negative: none) the intercept is then
+ * shifted so that the mean PD over the n margins equals it. The trees are
+ * untouched: margins and rankings (AUC) stay; PDs, scores and grades
+ * follow. The metadata's "recalibrated" records what was done. Not
+ * thread-safe for this model. Fails: SCORE_EINVAL (NULL, n 0, a margin not
+ * finite, a label not 0 or 1, neither labels nor a central tendency, labels
+ * all one class, labels that rank against the model), SCORE_ENOMEM. On
+ * failure the model is unchanged.
+ */
+SCORE_API int score_model_recalibrate(score_model *model, const double *margin,
+                                      const float *label, size_t n, double central_tendency);
+
 /* ======================================================================
  * 8. Credit enhancement
  *
@@ -939,6 +1008,149 @@ SCORE_API int score_enhance_compute(const score_enhance_config *config,
 SCORE_API int score_enhance_risk_weight(const score_enhance_config *config, double pd,
                                         double lgd, double tenor_years, int64_t annual_sales,
                                         double *risk_weight);
+
+/*
+ * ---- Since 1.1.0: regulatory and economic views, capital approaches ----
+ *
+ * score_enhance_compute() above keeps its 1.0 figures: the IRB function with
+ * the guarantee and the fund sharing the LGD, which the capital rules do not
+ * recognise. score_enhance_evaluate() gives the figures a bank may sign: a
+ * `regulatory` view (only what the 2023 capital rules let the bank count: an
+ * eligible guarantor by substitution, cash held at the lending bank with a
+ * haircut; a risk-compensation fund held elsewhere counts for nothing), an
+ * `economic` view (the loss the bank expects, the guarantor's own default
+ * risk taken into account) and a price from economic expected loss and
+ * regulatory capital, with the borrower's all-in cost beside it.
+ * docs/enhancement.md gives every rule, default and source.
+ */
+
+/* The capital approach (score_enhance_terms.approach). */
+#define SCORE_APPROACH_CONFIGURED   0 /* the configuration's "approach" */
+#define SCORE_APPROACH_STANDARDISED 1 /* 权重法: corporate, SME corporate, regulatory retail */
+#define SCORE_APPROACH_FIRB         2 /* foundation IRB, corporate */
+#define SCORE_APPROACH_RETAIL       3 /* IRB retail, other retail (small business) */
+#define SCORE_APPROACH_AUTO         4 /* retail under the retail threshold, else configured */
+
+/*
+ * What a request says beyond score_enhance_request (JSON keys in brackets).
+ * Fill it with score_enhance_terms_init().
+ */
+typedef struct score_enhance_terms {
+    size_t size;                 /* sizeof(score_enhance_terms) */
+    int approach;                /* SCORE_APPROACH_*; [approach]: "standardised", "firb",
+                                    "retail", "auto" */
+    char guarantor_kind[48];     /* [guarantee.kind] a kind listed in the configuration's
+                                    eligible_guarantors, or another (ineligible); "" none */
+    double guarantee_fee_rate;   /* [guarantee.fee_rate] a year, on the amount guaranteed */
+    int64_t deposits_at_lender;  /* [deposits_at_lender] fen: cash held at the lending bank
+                                    and pledged to the loan (mutual-aid deposits, pool
+                                    balance, margin) */
+    double pool_deposit_share;   /* [pool.deposit_share] the borrower's own deposit, a share
+                                    of the loan, 0..0.9 */
+    double pool_deposit_rate;    /* [pool.deposit_rate] the interest the deposit earns */
+    int64_t other_exposure;      /* [other_exposure] fen: the bank's other exposure to the
+                                    borrower and its group, for the retail thresholds */
+    int small_micro;             /* [small_micro] 1 a small or micro enterprise, 0 not,
+                                    -1 (default) judged from annual sales */
+    int64_t receivables_from_financed_orders; /* [receivables_from_financed_orders] fen:
+                                    the part of receivables_verified arising from orders
+                                    in orders_verified */
+} score_enhance_terms;
+
+/* score_enhance_terms_init: size set, approach SCORE_APPROACH_CONFIGURED,
+ * small_micro -1, everything else 0 or "". Accepts NULL. Thread-safe. */
+SCORE_API void score_enhance_terms_init(score_enhance_terms *terms);
+
+/*
+ * score_enhance_request_parse_terms: as score_enhance_request_parse(), and
+ * also the keys of score_enhance_terms into *terms (its `size` set). The
+ * 1.0 keys guarantee.substitution and guarantee.lgd_sharing are refused
+ * here with a message saying what replaced them (the regulatory view counts
+ * an eligible guarantee by substitution, the economic view by sharing).
+ * Fails as score_enhance_request_parse(), and SCORE_EFORMAT naming the key
+ * for an unknown approach, a fee or share out of range, receivables from
+ * financed orders above receivables_verified. Thread-safe.
+ */
+SCORE_API int score_enhance_request_parse_terms(const char *text, size_t length,
+                                                const char *name,
+                                                score_enhance_request *request,
+                                                score_enhance_terms *terms);
+
+/*
+ * The figures of one application in both views. Set `size` before the call.
+ * Money in fen; rates, shares and weights are fractions.
+ */
+typedef struct score_enhance_figures {
+    size_t size;                  /* sizeof(score_enhance_figures) */
+    char grade[8];                /* master-scale grade of the borrower's PD */
+    char approach[16];            /* "standardised", "firb" or "retail" */
+    char exposure_class[24];      /* "corporate", "sme_corporate", "regulatory_retail",
+                                     "other_retail" */
+    char rule[160];               /* the rule paragraph applied, in words */
+    /* limit */
+    int64_t limit;                /* min(amount, limit_available) */
+    int64_t limit_available;      /* the sum of the four lines */
+    int64_t limit_sales;          /* the sales line, on sales not financed otherwise */
+    int64_t limit_patents;
+    int64_t limit_orders;
+    int64_t limit_receivables;    /* on receivables not arising from financed orders */
+    int64_t excluded_receivables; /* receivables not lent against twice */
+    int64_t excluded_sales;       /* sales taken out of the sales line (financed as
+                                     receivables) */
+    /* regulatory */
+    double reg_risk_weight;       /* RWA / limit */
+    double reg_borrower_risk_weight;  /* of the part neither guaranteed nor cash-covered */
+    double reg_guarantor_risk_weight; /* of the guaranteed part (recognised or not) */
+    double reg_guaranteed_share;  /* share of the limit counted as guaranteed; 0 when the
+                                     guarantee is not recognised */
+    int reg_guarantee_recognised; /* 1 when substitution applied */
+    int64_t reg_collateral;       /* cash at the lender recognised, after the haircut */
+    double reg_pd;                /* the borrower's PD, floored by the approach's floor */
+    double reg_lgd;               /* IRB: the LGD in K (supervisory under firb); 0 under
+                                     the standardised approach */
+    double correlation;           /* IRB: R of the borrower; 0 standardised */
+    double firm_size;             /* firb: S in firm_size_unit, clamped; 0 when none */
+    double maturity;              /* IRB corporate: M; 0 otherwise */
+    int64_t reg_rwa;              /* risk-weighted assets */
+    int64_t reg_capital;          /* reg_rwa x the capital ratio */
+    /* economic */
+    double econ_pd;               /* the borrower's PD (floored) */
+    double econ_lgd;              /* the bank's expected share of the limit lost at default */
+    double econ_guarantor_fails;  /* P(the guarantor fails | the borrower defaults) */
+    int64_t econ_expected_loss;   /* econ_pd x econ_lgd x limit */
+    /* price */
+    double rate;                  /* funding + operating + rate_credit + rate_capital */
+    double rate_credit;           /* econ_pd x econ_lgd */
+    double rate_capital;          /* reg_risk_weight x capital ratio x (hurdle - funding) */
+    double guarantee_fee;         /* fee_rate x share guaranteed, a year, per yuan lent */
+    double deposit_cost;          /* the pool deposit's cost, a year, per yuan usable */
+    double all_in_cost;           /* the borrower's: (rate + guarantee_fee - d x deposit
+                                     rate) / (1 - d), d the deposit share */
+} score_enhance_figures;
+
+/*
+ * score_enhance_evaluate: both views and the price of `request` with
+ * `terms` (NULL: score_enhance_terms_init()'s) under `config` (NULL: the
+ * defaults) into *with, and, when `without` is not NULL, of the same request
+ * with every enhancement, fee and deposit removed into *without. Each
+ * approach is resolved per result (auto looks at that result's limit).
+ * Fails: SCORE_EINVAL as score_enhance_compute(), and naming the key for
+ * approach "retail" above the retail threshold, an unknown approach, a
+ * terms struct out of range. Never allocates. Thread-safe.
+ */
+SCORE_API int score_enhance_evaluate(const score_enhance_config *config,
+                                     const score_enhance_request *request,
+                                     const score_enhance_terms *terms,
+                                     score_enhance_figures *with,
+                                     score_enhance_figures *without);
+
+/* score_enhance_approach_name: "standardised", "firb", "retail", "auto",
+ * "configured", or NULL for another value. Thread-safe. */
+SCORE_API const char *score_enhance_approach_name(int approach);
+
+/* score_enhance_approach_parse: the SCORE_APPROACH_* of a name above;
+ * SCORE_EINVAL naming the name and the choices otherwise. Thread-safe. */
+SCORE_API int score_enhance_approach_parse(const char *name, int *approach);
 
 /* ======================================================================
  * 9. Mutual-aid risk pools

@@ -221,6 +221,8 @@ int cmd_train(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_enhance(int argc, char **argv);
+int cmd_rescale(int argc, char **argv);
+int cmd_recalibrate(int argc, char **argv);
 int cmd_pool(int argc, char **argv);
 /* monitoring, drift and reports */
 int cmd_monitor(int argc, char **argv);

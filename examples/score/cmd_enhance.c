@@ -6,18 +6,22 @@
 #include "cli.h"
 
 static const char synopsis[] =
-    "score enhance --request FILE.json [--config FILE.json] [--output FILE]\n"
-    "       score enhance --requests FILE.jsonl [--config FILE.json] [--output FILE]\n"
+    "score enhance --request FILE.json [--config FILE.json] [--approach A] [--output FILE]\n"
+    "       score enhance --requests FILE.jsonl [--config FILE.json] [--approach A]\n"
+    "                     [--output FILE]\n"
     "       score enhance --show-config [--config FILE.json]";
 
 static const char about[] =
     "What a loan application is worth to the bank, with and without its credit\n"
     "enhancements (guarantee, risk-compensation fund, pledged patents, order and\n"
-    "receivable financing): the limit, the Basel IRB capital and the risk-adjusted\n"
-    "minimum rate. Prints a JSON object with pd, grade, limit, lgd_effective,\n"
-    "capital, risk_weight, rate, their parts, and a without_enhancement object\n"
-    "with the same keys. Rates, shares and risk weights are fractions (0.7239);\n"
-    "money is in yuan. docs/enhancement.md gives every rule and default.\n"
+    "receivable financing): the limit, a regulatory block (what the 2023 capital\n"
+    "rules let the bank count: risk weight, RWA, capital), an economic block (the\n"
+    "loss it expects), the bank's minimum rate (economic expected loss plus the\n"
+    "cost of regulatory capital) and the borrower's all-in cost with the guarantee\n"
+    "fee and pool deposit; the same without the enhancements, and a comparison.\n"
+    "The output names the approach and the rule applied. Rates, shares and risk\n"
+    "weights are fractions (0.7239); money is in yuan. docs/enhancement.md gives\n"
+    "every rule and default.\n"
     "\n"
     "A request is a JSON object:\n"
     "  {\"uscc\": \"914403001922038216\", \"pd\": 0.01, \"lgd\": 0.45,\n"
@@ -48,30 +52,72 @@ static json_t *yuan(int64_t fen)
     return json_real((double)fen / 100.0);
 }
 
-static json_t *figures_json(const score_enhance_result *r)
+static json_t *regulatory_json(const score_enhance_figures *f)
 {
     json_t *o = json_object();
+    json_object_set_new(o, "risk_weight", json_real(f->reg_risk_weight));
+    json_object_set_new(o, "rwa", yuan(f->reg_rwa));
+    json_object_set_new(o, "capital", yuan(f->reg_capital));
+    json_object_set_new(o, "borrower_risk_weight", json_real(f->reg_borrower_risk_weight));
+    json_object_set_new(o, "guarantee_recognised", json_boolean(f->reg_guarantee_recognised));
+    json_object_set_new(o, "guarantor_risk_weight", json_real(f->reg_guarantor_risk_weight));
+    json_object_set_new(o, "guaranteed_share", json_real(f->reg_guaranteed_share));
+    json_object_set_new(o, "cash_collateral", yuan(f->reg_collateral));
+    json_object_set_new(o, "pd", json_real(f->reg_pd));
+    json_object_set_new(o, "lgd", json_real(f->reg_lgd));
+    json_object_set_new(o, "correlation", json_real(f->correlation));
+    json_object_set_new(o, "firm_size", json_real(f->firm_size));
+    json_object_set_new(o, "maturity", json_real(f->maturity));
+    return o;
+}
+
+static json_t *economic_json(const score_enhance_figures *f)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "pd", json_real(f->econ_pd));
+    json_object_set_new(o, "lgd", json_real(f->econ_lgd));
+    json_object_set_new(o, "guarantor_fails_with_borrower", json_real(f->econ_guarantor_fails));
+    json_object_set_new(o, "expected_loss", yuan(f->econ_expected_loss));
+    return o;
+}
+
+static json_t *figures_json(const score_enhance_figures *f)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "approach", json_string(f->approach));
+    json_object_set_new(o, "exposure_class", json_string(f->exposure_class));
+    json_object_set_new(o, "rule", json_string(f->rule));
+    json_object_set_new(o, "pd", json_real(f->econ_pd));
+    json_object_set_new(o, "grade", json_string(f->grade));
+    json_object_set_new(o, "limit", yuan(f->limit));
+    json_object_set_new(o, "limit_available", yuan(f->limit_available));
     json_t *parts = json_object();
-    json_object_set_new(o, "pd", json_real(r->pd));
-    json_object_set_new(o, "grade", json_string(r->grade));
-    json_object_set_new(o, "limit", yuan(r->limit));
-    json_object_set_new(o, "lgd_effective", json_real(r->lgd_effective));
-    json_object_set_new(o, "capital", yuan(r->capital));
-    json_object_set_new(o, "risk_weight", json_real(r->risk_weight));
-    json_object_set_new(o, "rate", json_real(r->rate));
-    json_object_set_new(o, "rate_credit", json_real(r->rate_credit));
-    json_object_set_new(o, "rate_capital", json_real(r->rate_capital));
-    json_object_set_new(o, "capital_ratio", json_real(r->capital_ratio));
-    json_object_set_new(o, "expected_loss", yuan(r->expected_loss));
-    json_object_set_new(o, "limit_available", yuan(r->limit_available));
-    json_object_set_new(parts, "sales", yuan(r->limit_sales));
-    json_object_set_new(parts, "patents", yuan(r->limit_patents));
-    json_object_set_new(parts, "orders", yuan(r->limit_orders));
-    json_object_set_new(parts, "receivables", yuan(r->limit_receivables));
+    json_object_set_new(parts, "sales", yuan(f->limit_sales));
+    json_object_set_new(parts, "patents", yuan(f->limit_patents));
+    json_object_set_new(parts, "orders", yuan(f->limit_orders));
+    json_object_set_new(parts, "receivables", yuan(f->limit_receivables));
+    json_object_set_new(parts, "excluded_receivables", yuan(f->excluded_receivables));
+    json_object_set_new(parts, "excluded_sales", yuan(f->excluded_sales));
     json_object_set_new(o, "limit_parts", parts);
-    json_object_set_new(o, "correlation", json_real(r->correlation));
-    json_object_set_new(o, "firm_size", json_real(r->firm_size));
-    json_object_set_new(o, "maturity", json_real(r->maturity));
+    json_object_set_new(o, "regulatory", regulatory_json(f));
+    json_object_set_new(o, "economic", economic_json(f));
+    json_object_set_new(o, "rate", json_real(f->rate));
+    json_object_set_new(o, "rate_credit", json_real(f->rate_credit));
+    json_object_set_new(o, "rate_capital", json_real(f->rate_capital));
+    json_object_set_new(o, "guarantee_fee", json_real(f->guarantee_fee));
+    json_object_set_new(o, "deposit_cost", json_real(f->deposit_cost));
+    json_object_set_new(o, "all_in_cost", json_real(f->all_in_cost));
+    return o;
+}
+
+static json_t *comparison_json(const score_enhance_figures *with, const score_enhance_figures *without)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "bank_rate", json_real(with->rate));
+    json_object_set_new(o, "bank_rate_without", json_real(without->rate));
+    json_object_set_new(o, "all_in_cost", json_real(with->all_in_cost));
+    json_object_set_new(o, "all_in_cost_without", json_real(without->all_in_cost));
+    json_object_set_new(o, "saving_to_borrower", json_real(without->all_in_cost - with->all_in_cost));
     return o;
 }
 
@@ -81,9 +127,10 @@ typedef struct pd_source {
     const score_model *model;
     const score_panel *panel;
     const char *asof;
+    int config_given; /* --config: its grades override the model's scale */
 } pd_source;
 
-static int model_pd(const pd_source *src, score_enhance_request *request)
+static int model_pd(const pd_source *src, score_enhance_request *request, int *grade)
 {
     size_t n = score_model_n_features(src->model);
     float *row = malloc(n * sizeof *row);
@@ -92,7 +139,7 @@ static int model_pd(const pd_source *src, score_enhance_request *request)
     int rc = request->uscc[0] ? score_features_enterprise(src->panel, request->uscc, src->asof, row)
                               : SCORE_EINVAL;
     if (rc == SCORE_OK)
-        rc = score_model_predict(src->model, row, 1, NULL, &request->pd);
+        rc = score_model_score(src->model, row, 1, NULL, &request->pd, NULL, grade, NULL);
     else if (!request->uscc[0])
         fprintf(stderr, "score %s: a request needs \"uscc\" when the PD comes from a model\n", name);
     free(row);
@@ -102,14 +149,15 @@ static int model_pd(const pd_source *src, score_enhance_request *request)
 /* Compute one parsed request and print its result; `line` 0 for none.
  * Returns SCORE_OK or the status of score_enhance_compute. */
 static int compute_and_print(FILE *out, const score_enhance_config *config,
-                             const score_enhance_request *given, const pd_source *src,
-                             unsigned long long line, size_t indent)
+                             const score_enhance_request *given, const score_enhance_terms *terms,
+                             const pd_source *src, unsigned long long line, size_t indent)
 {
-    score_enhance_result with = {.size = sizeof with}, without = {.size = sizeof without};
+    score_enhance_figures with = {.size = sizeof with}, without = {.size = sizeof without};
     score_enhance_request copy = *given, *request = &copy;
-    int rc = src ? model_pd(src, &copy) : SCORE_OK;
+    int model_grade = -1;
+    int rc = src ? model_pd(src, &copy, &model_grade) : SCORE_OK;
     if (rc == SCORE_OK)
-        rc = score_enhance_compute(config, request, &with, &without);
+        rc = score_enhance_evaluate(config, request, terms, &with, &without);
     if (rc != SCORE_OK)
         return rc;
     json_t *o = json_object();
@@ -121,6 +169,22 @@ static int compute_and_print(FILE *out, const score_enhance_config *config,
     json_object_update(o, with_json);
     json_decref(with_json);
     json_object_set_new(o, "without_enhancement", figures_json(&without));
+    json_object_set_new(o, "comparison", comparison_json(&with, &without));
+    if (src) {
+        /* one master scale: the model's, unless the bank's configuration
+         * says otherwise, and then the output says so */
+        const char *name = score_model_grade_name(src->model, (size_t)model_grade);
+        json_object_set_new(o, "model_grade", json_string(name ? name : ""));
+        json_object_set_new(o, "grade_scale",
+                            json_string(src->config_given
+                                            ? "the --config grades (override the model's scale)"
+                                            : "the model's scale"));
+        if (!src->config_given && name) {
+            json_object_set_new(o, "grade", json_string(name));
+            json_object_set_new(json_object_get(o, "without_enhancement"), "grade",
+                                json_string(name));
+        }
+    }
     cli_json_print(out, o, (int)indent); /* a write error is caught when the output closes */
     json_decref(o);
     return SCORE_OK;
@@ -183,8 +247,20 @@ static int blank(const char *text, size_t len)
 
 /* ---- the two modes ---------------------------------------------------------- */
 
+/* The terms of a request, the command line's --approach over the request's. */
+static int parse_request(const char *text, size_t length, const char *where, int approach,
+                         score_enhance_request *request, score_enhance_terms *terms)
+{
+    score_enhance_request_init(request);
+    score_enhance_terms_init(terms);
+    int rc = score_enhance_request_parse_terms(text, length, where, request, terms);
+    if (rc == SCORE_OK && approach != SCORE_APPROACH_CONFIGURED)
+        terms->approach = approach;
+    return rc;
+}
+
 static int one_request(FILE *out, const score_enhance_config *config, const pd_source *src,
-                       const char *path)
+                       int approach, const char *path)
 {
     size_t length;
     char *text = read_all(path, &length);
@@ -192,10 +268,11 @@ static int one_request(FILE *out, const score_enhance_config *config, const pd_s
         return EXIT_UNUSABLE;
     const char *shown = !strcmp(path, "-") ? "stdin" : path;
     score_enhance_request request;
-    score_enhance_request_init(&request);
-    int rc = score_enhance_request_parse(text, length, shown, &request);
+    score_enhance_terms terms;
+    int rc = parse_request(text, length, shown, approach, &request, &terms);
     free(text);
-    if (rc == SCORE_OK && (rc = compute_and_print(out, config, &request, src, 0, 2)) != SCORE_OK) {
+    if (rc == SCORE_OK &&
+        (rc = compute_and_print(out, config, &request, &terms, src, 0, 2)) != SCORE_OK) {
         fprintf(stderr, "score %s: %s: %s\n", name, shown, score_last_error());
         return EXIT_UNUSABLE;
     }
@@ -217,7 +294,7 @@ static void print_rejection(const char *where, const char *message)
 }
 
 static int many_requests(FILE *out, const score_enhance_config *config, const pd_source *src,
-                         const char *path)
+                         int approach, const char *path)
 {
     FILE *in = open_input(path);
     if (!in)
@@ -234,9 +311,10 @@ static int many_requests(FILE *out, const score_enhance_config *config, const pd
             continue;
         snprintf(where, sizeof where, "%s:%llu", shown, number);
         score_enhance_request request;
-        score_enhance_request_init(&request);
-        int rc = score_enhance_request_parse(line, (size_t)len, where, &request);
-        if (rc == SCORE_OK && (rc = compute_and_print(out, config, &request, src, number, 0)) != SCORE_OK)
+        score_enhance_terms terms;
+        int rc = parse_request(line, (size_t)len, where, approach, &request, &terms);
+        if (rc == SCORE_OK &&
+            (rc = compute_and_print(out, config, &request, &terms, src, number, 0)) != SCORE_OK)
             fprintf(stderr, "%s: %s\n", where, score_last_error());
         else if (rc != SCORE_OK)
             print_rejection(where, score_last_error());
@@ -271,7 +349,7 @@ static int show_config(const score_enhance_config *config)
 int cmd_enhance(int argc, char **argv)
 {
     const char *request = NULL, *requests = NULL, *config_path = NULL, *output = NULL;
-    const char *model_path = NULL, *asof = NULL;
+    const char *model_path = NULL, *asof = NULL, *approach_name = NULL;
     cli_signals signals = {0};
     int show = 0;
     cli_option options[] = {
@@ -287,6 +365,9 @@ int cmd_enhance(int argc, char **argv)
         CLI_OPT_IN("model", &model_path, "MODEL", 0, "take each request's PD from the model"),
         CLI_SIGNALS_OPTIONS(&signals, 0),
         CLI_OPT_MONTH("asof", &asof, 0, "(with --model) the as-of month of the PD"),
+        CLI_OPT_TEXT("approach", &approach_name, "A", 0,
+                     "standardised, firb, retail or auto (retail under the retail\n"
+                     "threshold, else the configured approach); over the request's"),
         CLI_OPT_END,
     };
     cli_spec spec = {name, synopsis, about, exit_status, options};
@@ -299,7 +380,10 @@ int cmd_enhance(int argc, char **argv)
         return cli_usage_error(name, "--show-config takes only --config");
     if ((model_path || signals.files.n || asof) && !(model_path && signals.files.n && asof))
         return cli_usage_error(name, "a PD from a model needs --model, --signals and --asof");
-    pd_source source = {NULL, NULL, asof};
+    int approach = SCORE_APPROACH_CONFIGURED;
+    if (approach_name && score_enhance_approach_parse(approach_name, &approach) != SCORE_OK)
+        return cli_usage_error(name, "--approach: %s", score_last_error());
+    pd_source source = {NULL, NULL, asof, config_path != NULL};
     score_model *model = NULL;
     score_panel *panel = NULL;
     int read_status = EXIT_DONE;
@@ -344,8 +428,8 @@ int cmd_enhance(int argc, char **argv)
         }
         out = o.file;
     }
-    int status = request ? one_request(out, config, src, request)
-                         : many_requests(out, config, src, requests);
+    int status = request ? one_request(out, config, src, approach, request)
+                         : many_requests(out, config, src, approach, requests);
     if (status == EXIT_DONE && read_status == EXIT_REJECTED)
         status = EXIT_REJECTED;
     score_enhance_config_free(config);

@@ -11,6 +11,8 @@ static const cli_command commands[] = {
     {"train", "train a model (signals and labels, or a bank's own table)", cmd_train},
     {"predict", "score enterprises or table rows: PD, score, grade, reasons", cmd_predict},
     {"explain", "explain one enterprise's score, feature by feature", cmd_explain},
+    {"recalibrate", "calibrate a model's PDs to the bank's own book without retraining", cmd_recalibrate},
+    {"rescale", "replace a model's master scale (grades, scores) without retraining", cmd_rescale},
     {"enhance", "limit, capital and price of a loan, with and without its enhancements", cmd_enhance},
     {"pool", "mutual-aid risk pools: ledger, waterfall, loss simulation, sizing", cmd_pool},
     /* monitoring, drift and reports */

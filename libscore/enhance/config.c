@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../core/json.h"
+#include "config_views.h"
 #include "enhance.h"
 
 #define CONFIG_VERSION 1
@@ -49,6 +50,7 @@ void sc_enhance_config_defaults(score_enhance_config *c)
     c->advance_receivables = 0.80;
     memcpy(c->grade_bounds, sc_master_grade_max_pd, sizeof c->grade_bounds);
     memcpy(c->sales_shares, shares, sizeof shares);
+    sc_enhance_views_defaults(c);
 }
 
 /* ---- the keys ------------------------------------------------------------- */
@@ -93,7 +95,8 @@ static double *member(score_enhance_config *c, size_t offset)
 
 static const char *const top_keys[] = {
     "version", "funding_rate", "operating_cost", "hurdle_rate", "eur_rate", "pd_floor", "lgd",
-    "scaling_factor", "maturity", "firm_size", "advance_rates", "grades", "sales_shares", NULL,
+    "scaling_factor", "maturity", "firm_size", "advance_rates", "grades", "sales_shares",
+    SC_ENHANCE_VIEW_KEYS, NULL,
 };
 static const char *const maturity_keys[] = {"min", "max", NULL};
 static const char *const firm_size_keys[] = {"enabled", "currency", "floor_millions",
@@ -258,7 +261,8 @@ static int read_config(const json_t *root, const char *name, score_enhance_confi
         (rc = read_grade_table(root, "grades", name, bound_keys, c->grade_bounds,
                                SC_ENHANCE_GRADES - 1)) != SCORE_OK ||
         (rc = read_grade_table(root, "sales_shares", name, share_keys, c->sales_shares,
-                               SC_ENHANCE_GRADES)) != SCORE_OK)
+                               SC_ENHANCE_GRADES)) != SCORE_OK ||
+        (rc = sc_enhance_views_read(root, name, c)) != SCORE_OK)
         return rc;
     return check_relations(c, name);
 }
@@ -396,6 +400,7 @@ static void write_config(sc_str *s, const score_enhance_config *c)
     put_section(s, "advance_rates", advance_numbers, SC_ARRAY_LEN(advance_numbers), c, &first);
     put_table(s, "grades", bound_keys, c->grade_bounds, SC_ENHANCE_GRADES - 1, &first);
     put_table(s, "sales_shares", share_keys, c->sales_shares, SC_ENHANCE_GRADES, &first);
+    sc_enhance_views_write(s, c, put_number);
     sc_str_puts(s, "\n}\n");
 }
 

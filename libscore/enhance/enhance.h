@@ -29,6 +29,8 @@
 
 enum { SC_FIRM_SIZE_EUR, SC_FIRM_SIZE_CNY };
 
+#define SC_ENHANCE_MAX_GUARANTORS 16
+
 struct score_enhance_config {
     double funding_rate;      /* the bank's cost of funds, a year */
     double operating_cost;    /* a year, as a share of the loan */
@@ -50,6 +52,33 @@ struct score_enhance_config {
     double advance_receivables;
     double grade_bounds[SC_ENHANCE_GRADES - 1]; /* upper PD bounds, inclusive, AAA..C */
     double sales_shares[SC_ENHANCE_GRADES];     /* share of annual sales lent unsecured */
+
+    /* since 1.1: the regulatory and economic views (score_enhance_evaluate) */
+    int approach;                 /* the bank's: SCORE_APPROACH_STANDARDISED or _FIRB */
+    double capital_ratio;         /* capital held per unit of RWA, in the price */
+    double std_corporate;         /* standardised risk weights by exposure class */
+    double std_sme_corporate;
+    double std_regulatory_retail;
+    int64_t std_sme_sales_max;    /* fen: SME corporate at or under these annual sales */
+    int64_t small_micro_sales_max;/* fen: small or micro at or under (when not said) */
+    int64_t std_retail_max_exposure; /* fen: regulatory retail at or under this exposure */
+    double firb_lgd;              /* supervisory LGD, senior unsecured */
+    double firb_maturity;         /* M under the foundation approach, years */
+    int64_t firb_size_unit;       /* fen: S = annual sales / this */
+    double firb_size_floor;       /* S clamped to floor..ceiling */
+    double firb_size_ceiling;
+    int64_t retail_max_exposure;  /* fen: IRB retail at or under this exposure */
+    double retail_pd_floor;
+    double cash_haircut;          /* on cash held at the lender */
+    double guarantor_dependence;  /* economic: chance the guarantor fails with the borrower
+                                     beyond its own PD (a common shock) */
+    int double_financing_net;     /* 1: no transaction financed twice; 0: lines just add */
+    int n_guarantors;
+    struct sc_guarantor {
+        char kind[48];
+        double risk_weight;       /* standardised */
+        double pd;                /* IRB substitution; negative: none given */
+    } guarantors[SC_ENHANCE_MAX_GUARANTORS];
 };
 
 /* The defaults (docs/enhancement.md gives each one's source). */
@@ -92,5 +121,20 @@ double sc_enhance_firm_size(const score_enhance_config *config, int64_t annual_s
  * error (compute) or fine (parse: a model may supply it). */
 int sc_enhance_request_check(const score_enhance_request *request, const char *where,
                              int need_pd);
+
+/* The eligible guarantor of `kind` in the configuration, or NULL. */
+const struct sc_guarantor *sc_enhance_guarantor(const score_enhance_config *config,
+                                                const char *kind);
+
+/* The IRB retail "other retail" K per unit of exposure (before the scaling
+ * factor) for a floored PD and an LGD; 0 for PD 0 or 1. */
+double sc_enhance_retail_k(double pd, double lgd);
+
+/* R of "other retail": 0.03 w + 0.16 (1 - w), w = (1 - e^(-35 PD)) / (1 - e^(-35)). */
+double sc_enhance_retail_correlation(double pd);
+
+/* Check a terms struct; messages name the JSON key after `where`. */
+int sc_enhance_terms_check(const score_enhance_terms *terms, const score_enhance_request *r,
+                           const char *where);
 
 #endif

@@ -67,3 +67,21 @@ double sc_enhance_firm_size(const score_enhance_config *config, int64_t annual_s
     *s_out = s;
     return (s - config->firm_size_floor) / (config->firm_size_ceiling - config->firm_size_floor);
 }
+
+double sc_enhance_retail_correlation(double pd)
+{
+    double w = (1.0 - exp(-35.0 * pd)) / (1.0 - exp(-35.0));
+    return 0.03 * w + 0.16 * (1.0 - w);
+}
+
+double sc_enhance_retail_k(double pd, double lgd)
+{
+    /* other retail: no maturity adjustment (Basel II para 330; CRE31.14) */
+    if (!(pd > 0.0) || !(pd < 1.0))
+        return 0.0;
+    double r = sc_enhance_retail_correlation(pd);
+    double conditional =
+        sc_normal_cdf((sc_normal_quantile(pd) + sqrt(r) * G_999) / sqrt(1.0 - r));
+    double k = lgd * conditional - pd * lgd;
+    return k > 0.0 ? k : 0.0;
+}

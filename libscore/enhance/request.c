@@ -109,6 +109,16 @@ static const char *const request_keys[] = {
 };
 static const char *const patent_keys[] = {"invention", "utility", "trademark", NULL};
 static const char *const guarantee_keys[] = {"share", "pd", "substitution", "lgd_sharing", NULL};
+/* since 1.1, read with score_enhance_request_parse_terms() */
+static const char *const request_keys_terms[] = {
+    "uscc", "pd", "lgd", "amount", "tenor_years", "annual_sales", "orders_verified",
+    "receivables_verified", "patents", "guarantee", "compensation_share", "approach",
+    "deposits_at_lender", "pool", "other_exposure", "small_micro",
+    "receivables_from_financed_orders", NULL,
+};
+static const char *const guarantee_keys_terms[] = {"share", "pd", "kind", "fee_rate",
+                                                   "substitution", "lgd_sharing", NULL};
+static const char *const pool_keys[] = {"deposit_share", "deposit_rate", NULL};
 
 int sc_enhance_json_flag(const json_t *obj, const char *key, const char *where, int *out)
 {
@@ -121,10 +131,46 @@ int sc_enhance_json_flag(const json_t *obj, const char *key, const char *where, 
     return SCORE_OK;
 }
 
-static int read_guarantee(const json_t *g, const char *where, score_enhance_request *r)
+/* The 1.0 flags have no meaning for the two views: each view counts a
+ * guarantee its own way. */
+static int refuse_old_flags(const json_t *g, const char *where)
+{
+    static const char *const old[] = {"substitution", "lgd_sharing"};
+    for (size_t i = 0; i < SC_ARRAY_LEN(old); i++)
+        if (json_object_get(g, old[i]))
+            return sc_error(SCORE_EFORMAT,
+                            "%s.%s: replaced since 1.1: the regulatory view counts a guarantee "
+                            "from an eligible guarantor (guarantee.kind) by substitution and the "
+                            "economic view by loss sharing with the guarantor's own default "
+                            "risk; remove the key",
+                            where, old[i]);
+    return SCORE_OK;
+}
+
+static int read_guarantee_terms(const json_t *g, const char *where, score_enhance_terms *t)
+{
+    const char *kind = NULL;
+    int rc;
+    if ((rc = refuse_old_flags(g, where)) != SCORE_OK ||
+        (rc = sc_json_string(g, "kind", where, &kind)) != SCORE_OK ||
+        (rc = sc_json_number(g, "fee_rate", where, 0, 1, &t->guarantee_fee_rate)) != SCORE_OK)
+        return rc;
+    if (kind) {
+        if (strlen(kind) >= sizeof t->guarantor_kind)
+            return sc_error(SCORE_EFORMAT, "%s.kind: longer than %zu characters", where,
+                            sizeof t->guarantor_kind - 1);
+        memcpy(t->guarantor_kind, kind, strlen(kind) + 1);
+    }
+    return SCORE_OK;
+}
+
+static int read_guarantee(const json_t *g, const char *where, score_enhance_request *r,
+                          score_enhance_terms *t)
 {
     int rc, substitution = -1, sharing = -1;
-    if ((rc = sc_json_check_keys(g, where, guarantee_keys)) != SCORE_OK)
+    if ((rc = sc_json_check_keys(g, where, t ? guarantee_keys_terms : guarantee_keys)) !=
+            SCORE_OK ||
+        (t && (rc = read_guarantee_terms(g, where, t)) != SCORE_OK))
         return rc;
     if (!json_object_get(g, "share"))
         return sc_error(SCORE_EFORMAT, "%s.share: required: the share of the loan guaranteed",
@@ -149,12 +195,52 @@ static int read_guarantee(const json_t *g, const char *where, score_enhance_requ
     return SCORE_OK;
 }
 
-static int read_request(const json_t *root, const char *name, score_enhance_request *r)
+static int read_terms(const json_t *root, const char *where, score_enhance_terms *t)
+{
+    char sub[600];
+    const char *approach = NULL;
+    const json_t *pool = NULL, *small = json_object_get(root, "small_micro");
+    int rc;
+    if ((rc = sc_json_string(root, "approach", where, &approach)) != SCORE_OK ||
+        (rc = sc_json_money(root, "deposits_at_lender", where, 0, MAX_AMOUNT_FEN,
+                            &t->deposits_at_lender)) != SCORE_OK ||
+        (rc = sc_json_money(root, "other_exposure", where, 0, MAX_AMOUNT_FEN,
+                            &t->other_exposure)) != SCORE_OK ||
+        (rc = sc_json_money(root, "receivables_from_financed_orders", where, 0, MAX_AMOUNT_FEN,
+                            &t->receivables_from_financed_orders)) != SCORE_OK ||
+        (rc = sc_json_object(root, "pool", where, &pool)) != SCORE_OK)
+        return rc;
+    if (approach && score_enhance_approach_parse(approach, &t->approach) != SCORE_OK)
+        return sc_error(SCORE_EFORMAT,
+                        "%s.approach: \"%.40s\" is not an approach; expected \"standardised\", "
+                        "\"firb\", \"retail\" or \"auto\"",
+                        where, approach);
+    if (small) {
+        if (!json_is_boolean(small))
+            return sc_error(SCORE_EFORMAT, "%s.small_micro: expected true or false", where);
+        t->small_micro = json_is_true(small);
+    }
+    if (pool) {
+        snprintf(sub, sizeof sub, "%s.pool", where);
+        if ((rc = sc_json_check_keys(pool, sub, pool_keys)) != SCORE_OK ||
+            (rc = sc_json_number(pool, "deposit_share", sub, 0, 0.9, &t->pool_deposit_share)) !=
+                SCORE_OK ||
+            (rc = sc_json_number(pool, "deposit_rate", sub, 0, 1, &t->pool_deposit_rate)) !=
+                SCORE_OK)
+            return rc;
+    }
+    return SCORE_OK;
+}
+
+static int read_request(const json_t *root, const char *name, score_enhance_request *r,
+                        score_enhance_terms *t)
 {
     char where[512], sub[600];
     snprintf(where, sizeof where, "%s: request", name);
     int rc;
-    if ((rc = sc_json_check_keys(root, where, request_keys)) != SCORE_OK)
+    if ((rc = sc_json_check_keys(root, where, t ? request_keys_terms : request_keys)) !=
+            SCORE_OK ||
+        (t && (rc = read_terms(root, where, t)) != SCORE_OK))
         return rc;
     static const char *const required[] = {"amount", "tenor_years"};
     for (size_t i = 0; i < SC_ARRAY_LEN(required); i++)
@@ -203,16 +289,18 @@ static int read_request(const json_t *root, const char *name, score_enhance_requ
     }
     if (guarantee) {
         snprintf(sub, sizeof sub, "%s.guarantee", where);
-        if ((rc = read_guarantee(guarantee, sub, r)) != SCORE_OK)
+        if ((rc = read_guarantee(guarantee, sub, r, t)) != SCORE_OK)
             return rc;
     }
     /* relations between keys, with the checks a bank's own struct gets */
     rc = sc_enhance_request_check(r, where, 0);
+    if (rc == SCORE_OK && t)
+        rc = sc_enhance_terms_check(t, r, where);
     return rc == SCORE_EINVAL ? SCORE_EFORMAT : rc;
 }
 
-int score_enhance_request_parse(const char *text, size_t length, const char *name,
-                                score_enhance_request *request)
+static int parse(const char *text, size_t length, const char *name,
+                 score_enhance_request *request, score_enhance_terms *terms)
 {
     if (!text || !request)
         return sc_error(SCORE_EINVAL, "score_enhance_request_parse: NULL argument");
@@ -229,12 +317,105 @@ int score_enhance_request_parse(const char *text, size_t length, const char *nam
         return rc;
     score_enhance_request r;
     score_enhance_request_init(&r);
-    rc = read_request(root, name, &r);
+    score_enhance_terms t;
+    score_enhance_terms_init(&t);
+    rc = read_request(root, name, &r, terms ? &t : NULL);
     json_decref(root);
     if (rc != SCORE_OK)
         return rc;
     size_t size = request->size;
     memcpy(request, &r, size);
     request->size = size;
+    if (terms)
+        *terms = t;
     return SCORE_OK;
+}
+
+int score_enhance_request_parse(const char *text, size_t length, const char *name,
+                                score_enhance_request *request)
+{
+    return parse(text, length, name, request, NULL);
+}
+
+int score_enhance_request_parse_terms(const char *text, size_t length, const char *name,
+                                      score_enhance_request *request, score_enhance_terms *terms)
+{
+    if (!terms)
+        return sc_error(SCORE_EINVAL, "score_enhance_request_parse_terms: terms is NULL");
+    if (terms->size != sizeof *terms)
+        return sc_error(SCORE_EINVAL,
+                        "score_enhance_request_parse_terms: terms->size is %zu; set it to "
+                        "sizeof(score_enhance_terms)",
+                        terms->size);
+    return parse(text, length, name, request, terms);
+}
+
+void score_enhance_terms_init(score_enhance_terms *terms)
+{
+    if (!terms)
+        return;
+    memset(terms, 0, sizeof *terms);
+    terms->size = sizeof *terms;
+    terms->approach = SCORE_APPROACH_CONFIGURED;
+    terms->small_micro = -1;
+}
+
+int sc_enhance_terms_check(const score_enhance_terms *t, const score_enhance_request *r,
+                           const char *where)
+{
+    int rc;
+    if (memchr(t->guarantor_kind, '\0', sizeof t->guarantor_kind) == NULL)
+        return sc_error(SCORE_EINVAL, "%s.guarantee.kind: not NUL-terminated", where);
+    if (!score_enhance_approach_name(t->approach))
+        return sc_error(SCORE_EINVAL, "%s.approach: %d is not a SCORE_APPROACH_* value", where,
+                        t->approach);
+    if (!(t->guarantee_fee_rate >= 0 && t->guarantee_fee_rate <= 1))
+        return sc_error(SCORE_EINVAL, "%s.guarantee.fee_rate: %.17g is outside 0..1", where,
+                        t->guarantee_fee_rate);
+    if (!(t->pool_deposit_share >= 0 && t->pool_deposit_share <= 0.9))
+        return sc_error(SCORE_EINVAL, "%s.pool.deposit_share: %.17g is outside 0..0.9", where,
+                        t->pool_deposit_share);
+    if (!(t->pool_deposit_rate >= 0 && t->pool_deposit_rate <= 1))
+        return sc_error(SCORE_EINVAL, "%s.pool.deposit_rate: %.17g is outside 0..1", where,
+                        t->pool_deposit_rate);
+    if (t->small_micro < -1 || t->small_micro > 1)
+        return sc_error(SCORE_EINVAL, "%s.small_micro: %d is not -1, 0 or 1", where,
+                        t->small_micro);
+    if ((rc = check_money(t->deposits_at_lender, 0, 0, where, "deposits_at_lender")) !=
+            SCORE_OK ||
+        (rc = check_money(t->other_exposure, 0, 0, where, "other_exposure")) != SCORE_OK ||
+        (rc = check_money(t->receivables_from_financed_orders, 0, 0, where,
+                          "receivables_from_financed_orders")) != SCORE_OK)
+        return rc;
+    if (t->receivables_from_financed_orders > r->receivables_verified)
+        return sc_error(SCORE_EINVAL,
+                        "%s.receivables_from_financed_orders: above receivables_verified; only "
+                        "verified receivables can arise from financed orders",
+                        where);
+    return SCORE_OK;
+}
+
+static const char *const approach_names[] = {"configured", "standardised", "firb", "retail",
+                                             "auto"};
+
+const char *score_enhance_approach_name(int approach)
+{
+    if (approach < 0 || approach >= (int)SC_ARRAY_LEN(approach_names))
+        return NULL;
+    return approach_names[approach];
+}
+
+int score_enhance_approach_parse(const char *name, int *approach)
+{
+    if (!name || !approach)
+        return sc_error(SCORE_EINVAL, "score_enhance_approach_parse: NULL argument");
+    for (size_t i = 1; i < SC_ARRAY_LEN(approach_names); i++)
+        if (!strcmp(name, approach_names[i])) {
+            *approach = (int)i;
+            return SCORE_OK;
+        }
+    return sc_error(SCORE_EINVAL,
+                    "approach \"%.40s\" does not exist; expected standardised, firb, retail or "
+                    "auto",
+                    name);
 }

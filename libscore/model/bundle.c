@@ -80,9 +80,20 @@ static json_t *rest_of_bundle(const score_model *m)
         distribution_json(&m->population[m->n_features]), "metadata", m->metadata);
 }
 
+/* Since 1.1: the scale's direction and default grade; a bundle without
+ * them scores higher-is-safer and names "D" for a firm in default. */
+static json_t *scale_extra(const score_model *m)
+{
+    return json_pack("{s:s,s:s}", "direction",
+                     m->scaling.riskier ? "higher_is_riskier" : "higher_is_safer",
+                     "default_grade", m->default_grade[0] ? m->default_grade : SC_DEFAULT_GRADE);
+}
+
 static int bundle_text(const score_model *m, sc_str *text)
 {
     json_t *rest = rest_of_bundle(m);
+    if (rest)
+        json_object_set_new(rest, "scale", scale_extra(m));
     if (!rest)
         return sc_error(SCORE_ENOMEM, "out of memory writing the bundle");
     sc_str_printf(text, "{\"format\": \"%s\",\n\"version\": %d,\n\"xgboost\": ", SC_BUNDLE_FORMAT,
@@ -405,7 +416,7 @@ static int read_scorecard(const char *path, const json_t *root, score_model *m)
     const json_t *grades = json_object_get(root, "grades");
     m->n_grades = json_array_size(grades);
     if (!json_is_array(grades) || m->n_grades < 2 || m->n_grades > SC_MAX_GRADES)
-        return bad(path, "grades: expected 2 to 16 bands");
+        return bad(path, "grades: expected 2 to 22 bands");
     for (size_t g = 0; g < m->n_grades; g++) {
         const json_t *band = json_array_get(grades, g);
         const char *name = json_string_value(json_object_get(band, "grade"));
@@ -419,6 +430,16 @@ static int read_scorecard(const char *path, const json_t *root, score_model *m)
     }
     if (m->grades[m->n_grades - 1].max_pd != 1)
         return bad(path, "grades: the last band must reach max_pd 1");
+    const json_t *extra = json_object_get(root, "scale");
+    const char *direction = json_string_value(json_object_get(extra, "direction"));
+    const char *dflt = json_string_value(json_object_get(extra, "default_grade"));
+    if (extra && (!direction || (strcmp(direction, "higher_is_safer") &&
+                                 strcmp(direction, "higher_is_riskier")) ||
+                  !dflt || !*dflt || strlen(dflt) >= sizeof m->default_grade))
+        return bad(path, "scale: expected {\"direction\": \"higher_is_safer\" or "
+                         "\"higher_is_riskier\", \"default_grade\": 1 to 7 characters}");
+    m->scaling.riskier = direction && !strcmp(direction, "higher_is_riskier");
+    snprintf(m->default_grade, sizeof m->default_grade, "%s", dflt ? dflt : SC_DEFAULT_GRADE);
     const json_t *reasons = json_object_get(root, "reasons");
     const json_t *per = json_object_get(reasons, "per_enterprise");
     if (!json_is_integer(per) || json_integer_value(per) < 0 || json_integer_value(per) > 10)
@@ -498,5 +519,22 @@ int sc_bundle_read(const char *path, score_model **out)
         return rc == SCORE_EFORMAT ? sc_error_prefix(SCORE_ECORRUPT, "model bundle") : rc;
     rc = sc_bundle_parse(path, text, len, out);
     sc_free(text);
+    return rc;
+}
+
+int score_model_checksum(const score_model *model, char out[16])
+{
+    if (!model || !out)
+        return sc_error(SCORE_EINVAL, "score_model_checksum: NULL argument");
+    sc_str text;
+    sc_str_init(&text);
+    int rc = bundle_text(model, &text);
+    if (rc == SCORE_OK) {
+        /* the checksum line is the bundle's end: ..."crc32:XXXXXXXX"\n}\n */
+        const char *key = strstr(text.data + text.len - 32, "crc32:");
+        snprintf(out, 16, "%.14s", key ? key : "");
+        rc = key ? SCORE_OK : sc_error(SCORE_EINVAL, "score_model_checksum: no checksum line");
+    }
+    sc_str_free(&text);
     return rc;
 }

@@ -83,12 +83,14 @@ int sc_calibration_fit(const double *margin, const float *label, size_t n, sc_ca
 int sc_score_of_pd(const sc_scaling *s, double pd)
 {
     if (!(pd > 0))
-        return s->max_score;
+        return s->riskier ? s->min_score : s->max_score;
     if (!(pd < 1))
-        return s->min_score;
+        return s->riskier ? s->max_score : s->min_score;
     double factor = s->points_to_double / log(2.0);
     double offset = s->base_score - factor * log(s->base_odds);
     double points = nearbyint(offset + factor * log((1 - pd) / pd));
+    if (s->riskier) /* the mirror image about the base score */
+        points = nearbyint(s->base_score + factor * log(s->base_odds) - factor * log((1 - pd) / pd));
     if (points < s->min_score)
         return s->min_score;
     if (points > s->max_score)
@@ -106,7 +108,8 @@ size_t sc_grade_of_pd(const score_model *m, double pd)
 
 void sc_model_default_scorecard(score_model *m)
 {
-    m->scaling = (sc_scaling){600, 50, 20, 300, 900};
+    m->scaling = (sc_scaling){600, 50, 20, 300, 900, 0};
+    snprintf(m->default_grade, sizeof m->default_grade, "%s", SC_DEFAULT_GRADE);
     m->n_grades = SC_MASTER_GRADES;
     for (size_t g = 0; g < m->n_grades; g++) {
         snprintf(m->grades[g].name, sizeof m->grades[g].name, "%s", sc_master_grade_names[g]);

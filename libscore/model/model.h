@@ -15,7 +15,9 @@
 
 #define SC_BUNDLE_FORMAT "libscore-model"
 #define SC_BUNDLE_VERSION 1
-#define SC_MAX_GRADES 16
+#define SC_MAX_GRADES 22        /* a scale's bands (docs/model.md, Master scale) */
+#define SC_MAX_SCALE_GRADES SC_MAX_GRADES
+#define SC_DEFAULT_GRADE "D"     /* a firm in default, when a bundle names none */
 #define SC_MAX_LEVELS 32        /* a text column with more levels is not one-hot encoded */
 #define SC_POPULATION_BINS 10
 
@@ -43,6 +45,7 @@ typedef struct sc_scaling {
     double base_odds;       /* good:bad odds */
     double points_to_double;
     int min_score, max_score;
+    int riskier;            /* 1: a higher score means a riskier firm */
 } sc_scaling;
 
 typedef struct sc_grade {
@@ -74,6 +77,7 @@ struct score_model {
     sc_scaling scaling;
     sc_grade grades[SC_MAX_GRADES];
     size_t n_grades;
+    char default_grade[8];              /* the grade of a firm in default */
     size_t n_reasons;                   /* reasons reported per enterprise */
     sc_distribution *population;        /* n_features + 1: the features, then the score */
     char *xgboost_json;                 /* XGBoost's own JSON, verbatim */

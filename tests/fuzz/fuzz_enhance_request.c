@@ -5,6 +5,7 @@
  * back to the same text. */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,23 @@ static void check(const score_enhance_config *config, const score_enhance_reques
         __builtin_trap();
     if (request->guarantee_approach == SCORE_GUARANTEE_LGD_SHARING &&
         (with.risk_weight > without.risk_weight * (1 + 1e-12) || with.rate > without.rate + 1e-15))
+        __builtin_trap();
+}
+
+/* The two views (1.1): limits within the request, nothing negative or
+ * infinite, the regulatory weight never above the borrower's own, the
+ * economic LGD never above the bare one. */
+static void check_views(const score_enhance_config *config, const score_enhance_request *request,
+                        const score_enhance_terms *terms)
+{
+    score_enhance_figures w = {.size = sizeof w}, wo = {.size = sizeof wo};
+    if (score_enhance_evaluate(config, request, terms, &w, &wo) != SCORE_OK)
+        return;
+    if (w.limit < 0 || w.limit > request->amount || w.limit > w.limit_available || w.reg_rwa < 0 ||
+        w.reg_capital < 0 || w.econ_expected_loss < 0 || !isfinite(w.rate) ||
+        !isfinite(w.all_in_cost) || !isfinite(wo.all_in_cost) ||
+        w.reg_risk_weight > w.reg_borrower_risk_weight * (1 + 1e-12) + 1e-15 ||
+        w.econ_lgd > (request->lgd < 0 ? 1.0 : request->lgd) + 1e-15 || w.reg_collateral > w.limit)
         __builtin_trap();
 }
 
@@ -63,6 +81,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             request.pd = 0.02; /* as a model would supply it */
         check(NULL, &request);
     }
+    score_enhance_terms terms;
+    score_enhance_request_init(&request);
+    score_enhance_terms_init(&terms);
+    if (score_enhance_request_parse_terms(text, size, "fuzz", &request, &terms) == SCORE_OK) {
+        if (request.pd < 0)
+            request.pd = 0.02;
+        check_views(NULL, &request, &terms);
+    }
     score_enhance_config *config;
     if (score_enhance_config_parse(text, size, "fuzz", &config) == SCORE_OK) {
         score_enhance_request_init(&request);
@@ -71,6 +97,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(config, &request);
         request.guarantee_approach = SCORE_GUARANTEE_SUBSTITUTION;
         check(config, &request);
+        score_enhance_terms_init(&terms);
+        request.guarantee_approach = SCORE_GUARANTEE_LGD_SHARING;
+        snprintf(terms.guarantor_kind, sizeof terms.guarantor_kind, "government_reguarantor");
+        terms.deposits_at_lender = 50000000;
+        for (int a = SCORE_APPROACH_CONFIGURED; a <= SCORE_APPROACH_AUTO; a++) {
+            terms.approach = a;
+            check_views(config, &request, &terms);
+        }
         config_round_trip(config);
         score_enhance_config_free(config);
     }

@@ -149,12 +149,16 @@ def test_the_command_line_agrees(score_program, tmp_path):
     assert done.returncode == 0, done.stderr
     printed = json.loads(done.stdout)
     offer = libscore.enhance_compute(EXAMPLE)
-    assert printed.keys() == offer.keys()
-    for key in ("grade", "limit", "capital", "expected_loss", "limit_parts"):
+    # since 1.1 the command prints the regulatory and economic views
+    # (score_enhance_evaluate); tests/unit/test_enhance_views.c checks their
+    # figures. What both share must agree.
+    for key in ("grade", "pd"):
         assert printed[key] == offer[key]
-        assert printed["without_enhancement"][key] == offer["without_enhancement"][key]
-    for key in ("pd", "lgd_effective", "risk_weight", "rate"):
-        assert printed[key] == pytest.approx(offer[key], rel=1e-14)
+    assert printed["without_enhancement"]["limit"] == offer["without_enhancement"]["limit"]
+    for block in ("regulatory", "economic"):
+        assert block in printed and block in printed["without_enhancement"]
+    assert printed["approach"] == "standardised"
+    assert printed["comparison"]["bank_rate"] == printed["rate"]
 
 
 def test_the_command_line_batch(score_program, tmp_path):
