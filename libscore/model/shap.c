@@ -259,11 +259,13 @@ static int tabulate_tree(sc_forest *f, size_t t, path_state *state, size_t *n_le
 }
 
 /* Table entries tree t would need: sum over its leaves of 2^d, bounded by
- * its leaves times 2^depth. */
+ * its leaves times 2^depth; SIZE_MAX for a tree too deep for tables. */
 static size_t table_bound(const sc_forest *f, size_t t, size_t *leaves)
 {
     size_t n = f->tree_start[t + 1] - f->tree_start[t];
     *leaves = (n + 1) / 2;
+    if (f->tree_depth[t] > SC_SHAP_FAST_MAX_DEPTH)
+        return SIZE_MAX;
     return *leaves << f->tree_depth[t];
 }
 
@@ -276,7 +278,7 @@ int sc_forest_shap_prepare(sc_forest *f)
         return sc_error(SCORE_ENOMEM, "forest: out of memory for the TreeSHAP tables");
     for (size_t t = 0; t < f->n_trees; t++) {
         size_t leaves, entries = table_bound(f, t, &leaves);
-        if (f->tree_depth[t] <= SC_SHAP_FAST_MAX_DEPTH && n_table + entries <= SC_SHAP_MAX_TABLE) {
+        if (entries != SIZE_MAX && n_table + entries <= SC_SHAP_MAX_TABLE) {
             n_leaves += leaves;
             n_table += entries;
         }
@@ -293,7 +295,7 @@ int sc_forest_shap_prepare(sc_forest *f)
         size_t leaves, entries = table_bound(f, t, &leaves), next_leaf = at_leaf,
                        next_table = at_table;
         f->shap_leaf_start[t] = at_leaf;
-        if (f->tree_depth[t] <= SC_SHAP_FAST_MAX_DEPTH && at_leaf + leaves <= leaf_budget &&
+        if (entries != SIZE_MAX && at_leaf + leaves <= leaf_budget &&
             at_table + entries <= table_budget &&
             tabulate_tree(f, t, state, &next_leaf, &next_table)) {
             at_leaf = next_leaf;
