@@ -1187,15 +1187,20 @@ typedef struct score_pool_member_info {
     int64_t loans_outstanding;
     int64_t defaulted_unrecovered;   /* of its own default */
     int64_t loss_borne;              /* net loss its deposit bore (own and others'
-                                        defaults, after recoveries) */
+                                        defaults, after recoveries); below 0 when
+                                        recoveries of losses borne before it joined
+                                        raised its deposit (docs/pools.md, "Deposits
+                                        as a pool") */
 } score_pool_member_info;
 
 /*
  * score_pool_member: the member with this USCC. score_pool_member_at: the
  * index-th member ever admitted, in order of first admission (index 0 ..
- * member_records - 1). *info's size must be set.
+ * member_records - 1). *info's size must be set. The first read after
+ * an event settles every member's deposit (O(members log members)); the
+ * reads after it, until the next event, are O(1).
  * Fail: SCORE_EINVAL (NULL, bad size, index out of range),
- * SCORE_ENOTFOUND (no such member). Thread-safe.
+ * SCORE_ENOTFOUND (no such member), SCORE_ENOMEM (settling). Thread-safe.
  */
 SCORE_API int score_pool_member(score_pool *pool, const char *uscc,
                                 score_pool_member_info *info);
