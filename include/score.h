@@ -1148,7 +1148,10 @@ typedef struct score_pool_state {
     int64_t defaulted_unrecovered;   /* defaulted amounts not yet recovered */
     int64_t losses[SCORE_POOL_N_PARTIES]; /* net of recoveries; they add up to
                                              defaulted_unrecovered */
-    double npl_ratio;                /* unrecovered / (loans outstanding + unrecovered) */
+    double npl_ratio;                /* the bank's uncompensated unrecovered defaults /
+                                        (loans outstanding + those); since 1.1.0 a default
+                                        the deposits, fund or guarantors paid is no
+                                        longer counted (docs/pools.md, "Triggers") */
     int status;                      /* SCORE_POOL_OPEN, _WARNING or _SUSPENDED */
     int replenish_due;               /* fund below fund_floor x loans outstanding */
     /* money flows since the pool began */

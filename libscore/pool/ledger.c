@@ -253,11 +253,22 @@ static int64_t capacity(const sc_ledger *l)
     return cap > TOTAL_MAX ? TOTAL_MAX : (int64_t)cap;
 }
 
+/* The non-performing balance the bank still carries: what of the defaults
+ * is neither recovered nor compensated (by the deposits, the fund or a
+ * guarantor). A default paid in full by the pool is no longer the bank's
+ * bad loan, so it leaves the ratio; counting it for good made a pool
+ * suspend after an ordinary repayment shrank the denominator. */
+static int64_t npl_balance(const sc_ledger *l)
+{
+    return l->loss[SCORE_POOL_PARTY_BANK];
+}
+
 static int status_of(const sc_ledger *l)
 {
-    if (l->unrecovered == 0)
+    int64_t bad = npl_balance(l);
+    if (bad == 0)
         return SCORE_POOL_OPEN;
-    i128 npl = (i128)l->unrecovered * SC_PPB, base = (i128)l->loans + l->unrecovered;
+    i128 npl = (i128)bad * SC_PPB, base = (i128)l->loans + bad;
     if (npl >= base * l->rules.suspend_ppb)
         return SCORE_POOL_SUSPENDED;
     if (npl >= base * l->rules.warning_ppb)
@@ -267,8 +278,8 @@ static int status_of(const sc_ledger *l)
 
 static double npl_ratio(const sc_ledger *l)
 {
-    int64_t base = l->loans + l->unrecovered;
-    return base ? (double)l->unrecovered / (double)base : 0.0;
+    int64_t bad = npl_balance(l), base = l->loans + bad;
+    return base ? (double)bad / (double)base : 0.0;
 }
 
 /* Split `total` (0 <= total <= the sum of the weights) in proportion to the

@@ -420,21 +420,23 @@ Test(pool_rules, refused_events_change_nothing)
     sized.size = sizeof sized + 1;
     refused(pool, sized, SCORE_EINVAL, "size");
     cr_assert_eq(score_pool_apply(NULL, &sized, NULL), SCORE_EINVAL);
-    /* an NPL ratio of 2,500.00 / 22,500.00 = 11% suspends new loans */
-    cr_assert_eq(pool_state(pool).status, SCORE_POOL_SUSPENDED);
-    refused(pool, pool_event(SCORE_POOL_LEND, B, YUAN(1), 0, NULL), SCORE_EREJECTED,
-            "suspended");
+    /* C's default was paid by the deposits: not the bank's bad loan, so it
+     * does not suspend the pool (pool_rules::triggers shows a suspension) */
+    cr_assert_eq(pool_state(pool).status, SCORE_POOL_OPEN);
     score_pool_free(pool);
     rm_tree(dir);
     free(dir);
 }
 
-/* NPL = unrecovered / (loans + unrecovered): warning at 1.2%, suspended at
- * 3%, both inclusive; back to lending when a recovery brings it under. */
-Test(pool_rules, triggers)
+/* The false suspension: a 12,000.00 default paid wholly from the members'
+ * deposits, so that neither bank nor fund lost anything, used to put the
+ * pool at 1.2% (a warning), and an ordinary repayment later at 3.0%
+ * (suspended) with no new default. A compensated default is no longer the
+ * bank's bad loan: the ratio stays 0 and the pool lends. */
+Test(pool_rules, no_false_suspension_after_a_compensated_default)
 {
     init_usccs();
-    char *dir = temp_dir("triggers");
+    char *dir = temp_dir("falsesusp");
     score_pool *pool = new_pool(dir, NULL, 1.0);
     ok(pool, SCORE_POOL_INJECT, NULL, YUAN(100000), 0);
     ok(pool, SCORE_POOL_JOIN, A, YUAN(480), 0.02);
@@ -443,10 +445,52 @@ Test(pool_rules, triggers)
     ok(pool, SCORE_POOL_LEND, A, YUAN(12000), 0);
     ok(pool, SCORE_POOL_LEND, B, YUAN(18000), 0);
     ok(pool, SCORE_POOL_LEND, C, YUAN(970000), 0);
+    score_pool_outcome o = ok(pool, SCORE_POOL_DEFAULT, A, YUAN(12000), 0);
+    cr_assert_eq(o.parties[SCORE_POOL_PARTY_MEMBERS], YUAN(12000), "paid wholly by deposits");
     score_pool_state s = pool_state(pool);
-    cr_assert(s.status == SCORE_POOL_OPEN && s.npl_ratio == 0 && !s.replenish_due);
+    cr_assert_eq(s.losses[SCORE_POOL_PARTY_BANK], 0);
+    cr_assert_eq(s.defaulted_unrecovered, YUAN(12000), "still owed to the members");
+    cr_assert(s.status == SCORE_POOL_OPEN && s.npl_ratio == 0, "status %d, NPL %g", s.status,
+              s.npl_ratio);
+    ok(pool, SCORE_POOL_REPAY, C, YUAN(600000), 0); /* the old ratio: 12,000 / 400,000 = 3.0% */
+    s = pool_state(pool);
+    cr_assert(s.status == SCORE_POOL_OPEN && s.npl_ratio == 0, "status %d, NPL %g", s.status,
+              s.npl_ratio);
+    ok(pool, SCORE_POOL_LEND, C, YUAN(1), 0);
+    score_pool_free(pool);
+    rm_tree(dir);
+    free(dir);
+}
+
+/* NPL = what the bank still carries of the defaults (neither recovered nor
+ * compensated) / (loans + that): warning at 1.2%, suspended at 3%, both
+ * inclusive; back to lending when a recovery brings it under. Here the
+ * bank bears every loss (no deposits required, bank share 1). */
+Test(pool_rules, triggers)
+{
+    init_usccs();
+    char *dir = temp_dir("triggers");
+    score_pool_config c;
+    score_pool_config_init(&c);
+    c.deposit_rate = 0;
+    c.leverage = 20;
+    c.single_member_cap = 1;
+    c.share_bank = 1;
+    c.share_fund = c.share_guarantor = c.share_reguarantor = 0;
+    cr_assert_eq(score_pool_create(dir, &c), SCORE_OK, "%s", score_last_error());
+    score_pool *pool = open_pool(dir);
+    ok(pool, SCORE_POOL_INJECT, NULL, YUAN(100000), 0);
+    ok(pool, SCORE_POOL_JOIN, A, 0, 0.02);
+    ok(pool, SCORE_POOL_JOIN, B, 0, 0.02);
+    ok(pool, SCORE_POOL_JOIN, C, 0, 0.02);
+    ok(pool, SCORE_POOL_LEND, A, YUAN(12000), 0);
+    ok(pool, SCORE_POOL_LEND, B, YUAN(18000), 0);
+    ok(pool, SCORE_POOL_LEND, C, YUAN(970000), 0);
+    score_pool_state s = pool_state(pool);
+    cr_assert(s.status == SCORE_POOL_OPEN && s.npl_ratio == 0);
     ok(pool, SCORE_POOL_DEFAULT, A, YUAN(12000), 0);
     s = pool_state(pool);
+    cr_assert_eq(s.losses[SCORE_POOL_PARTY_BANK], YUAN(12000));
     cr_assert_eq(s.status, SCORE_POOL_WARNING, "NPL %g", s.npl_ratio);
     cr_assert_float_eq(s.npl_ratio, 0.012, 1e-15);
     ok(pool, SCORE_POOL_DEFAULT, B, YUAN(18000), 0);
@@ -455,9 +499,9 @@ Test(pool_rules, triggers)
     cr_assert_float_eq(s.npl_ratio, 0.03, 1e-15);
     score_pool_event lend = pool_event(SCORE_POOL_LEND, C, YUAN(1), 0, NULL);
     cr_assert_eq(score_pool_apply(pool, &lend, NULL), SCORE_EREJECTED);
+    cr_assert(strstr(score_last_error(), "suspended"), "%s", score_last_error());
     ok(pool, SCORE_POOL_RECOVER, A, 1, 0);
     cr_assert_eq(pool_state(pool).status, SCORE_POOL_WARNING);
-    ok(pool, SCORE_POOL_DEPOSIT, C, YUAN(30000), 0); /* the defaults took its deposit */
     cr_assert_eq(score_pool_apply(pool, &lend, NULL), SCORE_OK, "%s", score_last_error());
     score_pool_free(pool);
     rm_tree(dir);
