@@ -6,6 +6,8 @@
  *
  * Layering inside the module:
  *   config.c    defaults, presets, checks, the JSON file
+ *   events.c    an event's shape: types, ids, a public event copied in
+ *   index.c     the arithmetic of the members' deposit pool (units)
  *   ledger.c    the state and the rules of every event (no I/O)
  *   journal.c   the journal's bytes: encoding, verification, replay
  *   pool.c      the public handle: files, lock, mutex, durability

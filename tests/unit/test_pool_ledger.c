@@ -737,3 +737,57 @@ Test(pool_rules, allocation_failures)
     rm_tree(dir);
     free(dir);
 }
+
+/* The deposits as one pool (docs/pools.md, "Deposits as a pool"), worked
+ * by hand with exact fractions. A 1,000.00, B 3,000.00, C 6,000.01; A
+ * defaults on 10,000.00: its own 1,000.00, then 9,000.00 of the pool of
+ * 9,000.01, leaving 0.01, which C holds (B's exact share 0.33 fen, C's
+ * 0.67: the largest remainder). A recovery of 4,500.00 goes back to the
+ * pool: B 1,500.00 (1,500.0033), C 3,000.01 (3,000.0067). E joins with
+ * 2,000.00 and has exactly that; B leaves with its 1,500.00. The second
+ * 4,500.00 goes to the pool held by C and E then, pro rata to their
+ * deposits 3,000.01 : 2,000.00: C 5,700.01, E 3,800.00 (E, which joined
+ * after the loss, gains 1,800.00; B, which left, gets nothing more). */
+Test(pool_waterfall, deposits_as_a_pool_by_hand)
+{
+    init_usccs();
+    char *dir = temp_dir("depool");
+    score_pool *pool = new_pool(dir, "fuqing", 1.0);
+    ok(pool, SCORE_POOL_INJECT, NULL, YUAN(100000), 0);
+    ok(pool, SCORE_POOL_JOIN, A, YUAN(1000), 0.02);
+    ok(pool, SCORE_POOL_JOIN, B, YUAN(3000), 0.02);
+    ok(pool, SCORE_POOL_JOIN, C, YUAN(6000) + 1, 0.02);
+    ok(pool, SCORE_POOL_LEND, A, YUAN(10000), 0);
+    score_pool_outcome o = ok(pool, SCORE_POOL_DEFAULT, A, YUAN(10000), 0);
+    assert_split(&o, YUAN(1000), YUAN(10000), 0, 0, 0, 0);
+    cr_assert_eq(member(pool, A).deposit, 0);
+    cr_assert_eq(member(pool, B).deposit, 0);
+    cr_assert_eq(member(pool, C).deposit, 1);
+    cr_assert_eq(member(pool, B).loss_borne, YUAN(3000));
+    cr_assert_eq(member(pool, C).loss_borne, YUAN(6000));
+    o = ok(pool, SCORE_POOL_RECOVER, A, YUAN(4500), 0);
+    assert_split(&o, 0, YUAN(4500), 0, 0, 0, 0);
+    cr_assert_eq(member(pool, B).deposit, YUAN(1500));
+    cr_assert_eq(member(pool, C).deposit, YUAN(3000) + 1);
+    ok(pool, SCORE_POOL_JOIN, E, YUAN(2000), 0.02);
+    cr_assert_eq(member(pool, E).deposit, YUAN(2000));
+    cr_assert_eq(member(pool, C).deposit, YUAN(3000) + 1);
+    o = ok(pool, SCORE_POOL_LEAVE, B, YUAN(1500), 0);
+    cr_assert_eq(o.refund, YUAN(1500));
+    cr_assert_eq(member(pool, B).loss_borne, YUAN(1500));
+    o = ok(pool, SCORE_POOL_RECOVER, A, YUAN(4500), 0);
+    assert_split(&o, 0, YUAN(4500), 0, 0, 0, 0);
+    cr_assert_eq(member(pool, C).deposit, YUAN(5700) + 1);
+    cr_assert_eq(member(pool, E).deposit, YUAN(3800));
+    cr_assert_eq(member(pool, E).loss_borne, -YUAN(1800));
+    cr_assert_eq(member(pool, C).loss_borne, YUAN(300));
+    cr_assert_eq(member(pool, B).loss_borne, YUAN(1500), "it left: nothing more");
+    score_pool_state s = pool_state(pool);
+    cr_assert_eq(s.deposits, YUAN(9500) + 1);
+    cr_assert_eq(s.defaulted_unrecovered, YUAN(1000), "A's own 1,000.00 is still borne");
+    cr_assert_eq(member(pool, A).loss_borne, YUAN(1000));
+    assert_conserved(pool, "after the pool's recoveries");
+    score_pool_free(pool);
+    rm_tree(dir);
+    free(dir);
+}
