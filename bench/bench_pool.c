@@ -10,7 +10,10 @@
  *    faster than numpy, under 1 second.
  * 2. The ledger: events applied one by one (each synced to disk), a file
  *    of events (one sync), and reopening (verifying and replaying) the
- *    journal. */
+ *    journal.
+ * 3. The ledger at scale: --ledger-members (100,000) joins and loans and
+ *    --defaults (10,000) defaults in one file, and reopening it. Target:
+ *    under 5 s. --only ledger skips the simulation. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +28,13 @@ static double now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static double cpu(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
@@ -240,9 +250,76 @@ static void bench_ledger(const char *dir)
            (double)state.events / reopen);
 }
 
+/* A pool's life at scale in one file: MEMBERS joins and loans, DEFAULTS
+ * defaults (each shared by every other member's deposit) and a recovery of
+ * half of them; then reopening it. A default used to visit every member. */
+static void bench_defaults(const char *dir, int members, int defaults)
+{
+    char ledger[4200], events[4200];
+    snprintf(ledger, sizeof ledger, "%s/ledger-defaults", dir);
+    snprintf(events, sizeof events, "%s/defaults.csv", dir);
+    score_pool_config config;
+    score_pool_config_init(&config);
+    config.single_member_cap = 1;
+    config.leverage = 1000;
+    config.npl_warning = config.npl_suspend = 1;
+    if (score_pool_create(ledger, &config) != SCORE_OK) {
+        fprintf(stderr, "%s\n", score_last_error());
+        exit(2);
+    }
+    FILE *f = fopen(events, "w");
+    fprintf(f, "type,uscc,amount,pd,event_id\ninject,,100000000,,fund\n");
+    char uscc[19];
+    for (int i = 0; i < members; i++) {
+        make_uscc(i, uscc);
+        fprintf(f, "join,%s,20000.%02d,0.01,j%d\n", uscc, i % 100, i);
+    }
+    for (int i = 0; i < members; i++) {
+        make_uscc(i, uscc);
+        fprintf(f, "lend,%s,40000,,l%d\n", uscc, i);
+    }
+    int step = defaults ? members / defaults : 1;
+    for (int k = 0; k < defaults; k++) {
+        make_uscc(k * step, uscc);
+        fprintf(f, "default,%s,40000,,d%d\n", uscc, k);
+        if (k % 2)
+            fprintf(f, "recover,%s,12345.67,,r%d\n", uscc, k);
+    }
+    fclose(f);
+    score_pool *pool;
+    if (score_pool_open(ledger, NULL, &pool) != SCORE_OK) {
+        fprintf(stderr, "%s\n", score_last_error());
+        exit(2);
+    }
+    score_pool_apply_counts counts = {sizeof counts, 0, 0, 0, 0};
+    double start = now(), start_cpu = cpu();
+    int rc = score_pool_apply_file(pool, events, NULL, &counts);
+    double file = now() - start, file_cpu = cpu() - start_cpu;
+    if (rc != SCORE_OK) {
+        fprintf(stderr, "%s\n", score_last_error());
+        exit(2);
+    }
+    score_pool_state state = {.size = sizeof state};
+    score_pool_get_state(pool, &state);
+    score_pool_free(pool);
+    start = now();
+    start_cpu = cpu();
+    score_pool_open(ledger, NULL, &pool);
+    double reopen = now() - start, reopen_cpu = cpu() - start_cpu;
+    score_pool_free(pool);
+    printf("ledger at scale: %d members, %d defaults, %d recoveries in one file\n", members,
+           defaults, defaults / 2);
+    printf("  apply %llu events: %.3f s (%.3f s CPU), %.0f events/s (%llu refused)\n",
+           (unsigned long long)counts.lines, file, file_cpu, (double)counts.lines / file,
+           (unsigned long long)counts.refused);
+    printf("  reopen (verify + replay) %llu events, %.1f MB: %.3f s (%.3f s CPU)\n",
+           (unsigned long long)state.events, (double)state.journal_bytes / 1e6, reopen,
+           reopen_cpu);
+}
+
 int main(int argc, char **argv)
 {
-    int n = 1000, repeat = 3;
+    int n = 1000, repeat = 3, ledger_members = 100000, defaults = 10000, only_ledger = 0;
     unsigned long long scenarios = 100000;
     static char script[4200];
     snprintf(script, sizeof script, "%s", __FILE__);
@@ -257,12 +334,20 @@ int main(int argc, char **argv)
             scenarios = strtoull(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--repeat"))
             repeat = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--ledger-members"))
+            ledger_members = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--defaults"))
+            defaults = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--only"))
+            only_ledger = !strcmp(argv[i + 1], "ledger");
         else if (!strcmp(argv[i], "--numpy"))
             numpy = strcmp(argv[i + 1], "none") ? argv[i + 1] : NULL;
     }
-    if (n < 1 || repeat < 1 || repeat > 32 || scenarios < 1) {
+    if (n < 1 || repeat < 1 || repeat > 32 || scenarios < 1 || ledger_members < 1 ||
+        defaults < 0 || defaults > ledger_members) {
         fprintf(stderr, "usage: bench_pool [--members N] [--scenarios N] [--repeat 1..32] "
-                        "[--numpy PATH|none]\n");
+                        "[--numpy PATH|none] [--ledger-members N] [--defaults N] "
+                        "[--only ledger]\n");
         return 1;
     }
     char dir[] = "/tmp/bench_pool.XXXXXX";
@@ -272,8 +357,10 @@ int main(int argc, char **argv)
     }
     printf("libscore %s, bench_pool\n", score_version_string());
     write_inputs(dir, n);
-    bench_simulation(dir, n, scenarios, repeat, numpy);
+    if (!only_ledger)
+        bench_simulation(dir, n, scenarios, repeat, numpy);
     bench_ledger(dir);
+    bench_defaults(dir, ledger_members, defaults);
     char command[4300];
     snprintf(command, sizeof command, "rm -rf %s", dir);
     if (system(command) != 0)

@@ -1272,14 +1272,17 @@ SCORE_API void score_pool_open_options_init(score_pool_open_options *options);
  * truncated to the last whole record (unless read-only), a warning goes
  * to options->diagnostic, and score_pool_get_state() reports the bytes cut in
  * `torn_bytes`. A bad record followed by a valid one is corruption, never
- * skipped. The caller owns *out and frees it with score_pool_free().
+ * skipped, and so is a damaged tail longer than one record (a crash tears
+ * at most the record being written). The caller owns *out and frees it
+ * with score_pool_free().
  * Fails: SCORE_EINVAL (NULL, bad size), SCORE_ENOTFOUND (`dir` holds no
  * ledger), SCORE_EBUSY (another handle writes it, or, for a writer, any
  * handle has it open), SCORE_ECORRUPT (a damaged record followed by a
- * valid one, a damaged header or configuration record, a record out of
- * sequence; the message gives the offset), SCORE_EFORMAT (not a pool
- * journal), SCORE_EVERSION (written by a newer libscore), SCORE_EIO,
- * SCORE_ENOMEM. Thread-safe.
+ * valid one, a damaged tail longer than one record, a damaged header or
+ * configuration record, a record out of sequence; the message gives the
+ * offset), SCORE_EIO (also: the journal or lock is not a regular file), SCORE_EFORMAT (not a pool
+ * journal), SCORE_EVERSION (written by a newer libscore), SCORE_ENOMEM.
+ * Thread-safe.
  */
 SCORE_API int score_pool_open(const char *dir, const score_pool_open_options *options,
                               score_pool **out);
@@ -1379,12 +1382,17 @@ typedef struct score_pool_apply_counts {
  * "file:line[:column]: message", counted, and skipped; the others are
  * applied. The journal is synced once, before the call returns.
  * `options` may be NULL; `counts` may be NULL (its size must be set
- * otherwise) and is written on success.
+ * otherwise). `counts` is written on success and, since 1.1.0, on failure
+ * too (whenever its size is valid): then `applied` is the number of events
+ * of the file committed to the journal before the failure, and
+ * score_last_error() says so, so that a retry can skip them (events with
+ * an event_id are skipped by themselves, as duplicates).
  * Fails as a whole (after applying the lines before the failure, which
  * stay applied) with: SCORE_EINVAL (NULL, bad size, read-only handle),
- * SCORE_EIO (cannot read the file, or write or sync the journal),
- * SCORE_EFORMAT (a missing, unknown or repeated column in the header),
- * SCORE_ELIMIT (a file over 1 GiB), SCORE_ECANCELED, SCORE_ENOMEM.
+ * SCORE_EIO (cannot read the file, not a regular file, or cannot write or
+ * sync the journal), SCORE_EFORMAT (a missing, unknown or repeated column
+ * in the header), SCORE_ELIMIT (a file over 1 GiB, checked before it is
+ * read), SCORE_ECANCELED, SCORE_ENOMEM.
  * Refused lines alone do not fail the call.
  * Thread-safe (holds the handle's lock for the whole file).
  */
@@ -1414,7 +1422,10 @@ typedef struct score_pool_state {
     int64_t defaulted_unrecovered;   /* defaulted amounts not yet recovered */
     int64_t losses[SCORE_POOL_N_PARTIES]; /* net of recoveries; they add up to
                                              defaulted_unrecovered */
-    double npl_ratio;                /* unrecovered / (loans outstanding + unrecovered) */
+    double npl_ratio;                /* the bank's uncompensated unrecovered defaults /
+                                        (loans outstanding + those); since 1.1.0 a default
+                                        the deposits, fund or guarantors paid is no
+                                        longer counted (docs/pools.md, "Triggers") */
     int status;                      /* SCORE_POOL_OPEN, _WARNING or _SUSPENDED */
     int replenish_due;               /* fund below fund_floor x loans outstanding */
     /* money flows since the pool began */
@@ -1453,15 +1464,20 @@ typedef struct score_pool_member_info {
     int64_t loans_outstanding;
     int64_t defaulted_unrecovered;   /* of its own default */
     int64_t loss_borne;              /* net loss its deposit bore (own and others'
-                                        defaults, after recoveries) */
+                                        defaults, after recoveries); below 0 when
+                                        recoveries of losses borne before it joined
+                                        raised its deposit (docs/pools.md, "Deposits
+                                        as a pool") */
 } score_pool_member_info;
 
 /*
  * score_pool_member: the member with this USCC. score_pool_member_at: the
  * index-th member ever admitted, in order of first admission (index 0 ..
- * member_records - 1). *info's size must be set.
+ * member_records - 1). *info's size must be set. The first read after
+ * an event settles every member's deposit (O(members log members)); the
+ * reads after it, until the next event, are O(1).
  * Fail: SCORE_EINVAL (NULL, bad size, index out of range),
- * SCORE_ENOTFOUND (no such member). Thread-safe.
+ * SCORE_ENOTFOUND (no such member), SCORE_ENOMEM (settling). Thread-safe.
  */
 SCORE_API int score_pool_member(score_pool *pool, const char *uscc,
                                 score_pool_member_info *info);

@@ -9,6 +9,9 @@
 
 #include "cli.h"
 
+/* apply failed after committing events: a retry must know it */
+#define EXIT_PARTIAL 4
+
 static const char help[] =
     "usage: score pool init     --config FILE.json --ledger DIR\n"
     "       score pool apply    --ledger DIR --events FILE.csv\n"
@@ -42,7 +45,9 @@ static const char help[] =
     "  --output FILE  write the JSON to FILE instead of standard output\n"
     "\n"
     "exit status: 0 done; 1 usage; 2 an input could not be used (nothing\n"
-    "             changed); 3 apply: some events were refused (the others applied)\n";
+    "             changed); 3 apply: some events were refused (the others applied);\n"
+    "             4 apply: failed part-way or could not write its report, after\n"
+    "             committing events (stderr says how many)\n";
 
 /* ---- JSON output, with money as numbers with exactly two decimals -------- */
 
@@ -351,14 +356,22 @@ static int pool_apply(const pool_args *p)
     cli_progress_done();
     if (rc != SCORE_OK) {
         score_pool_free(pool);
-        return cli_fail(name, "the events could not be applied", rc);
+        cli_fail(name, "the events could not all be applied", rc);
+        if (!counts.applied)
+            return EXIT_UNUSABLE;
+        fprintf(stderr, "score %s: %zu events of %s were committed to the ledger before the "
+                "failure (%zu lines read: %zu duplicates, %zu refused); applying the file again "
+                "skips those with an event_id\n", name, counts.applied, p->events, counts.lines,
+                counts.duplicates, counts.refused);
+        return EXIT_PARTIAL;
     }
     score_pool_state state = {.size = sizeof state};
     score_pool_get_state(pool, &state);
     score_pool_free(pool);
     out o;
+    rc = EXIT_UNUSABLE;
     if (out_open(&o, p->output) != 0)
-        return EXIT_UNUSABLE;
+        goto unwritten;
     jw_open(&o.w, NULL);
     jw_string(&o.w, "events_file", p->events);
     jw_uint(&o.w, "lines", counts.lines);
@@ -367,7 +380,15 @@ static int pool_apply(const pool_args *p)
     jw_uint(&o.w, "refused", counts.refused);
     print_state(&o.w, "state", p->ledger, &state);
     jw_close(&o.w);
-    return out_close(&o, counts.refused ? EXIT_REJECTED : EXIT_DONE);
+    rc = out_close(&o, counts.refused ? EXIT_REJECTED : EXIT_DONE);
+    if (rc != EXIT_UNUSABLE)
+        return rc;
+unwritten:
+    fprintf(stderr, "score %s: the report could not be written, but the %zu events applied "
+            "(%zu duplicates, %zu refused, of %zu lines) are committed to the ledger; see them "
+            "with score pool state\n", name, counts.applied, counts.duplicates, counts.refused,
+            counts.lines);
+    return EXIT_PARTIAL;
 }
 
 static int pool_state(const pool_args *p)

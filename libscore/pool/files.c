@@ -1,10 +1,13 @@
 /* The pool's CSV files: events, applied by score_pool_apply_file (pool.c),
  * and members, read by score_pool_read_members. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../core/money.h"
 #include "files.h"
@@ -14,35 +17,43 @@
 
 /* ---- lines ------------------------------------------------------------------- */
 
+/* Only a regular file: its size is known before reading (so the limit is
+ * checked before a byte is read), and opening cannot block, as a FIFO's
+ * open does until a writer comes. */
 int sc_lines_read(const char *path, sc_lines *f)
 {
     memset(f, 0, sizeof *f);
-    FILE *in = fopen(path, "rb");
-    if (!in)
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return sc_error(SCORE_EIO, "cannot read %s: %s", path, strerror(errno));
-    size_t cap = 0;
+    struct stat st;
     int rc = SCORE_OK;
-    for (;;) {
-        if (f->size == FILE_MAX) {
-            rc = sc_error(SCORE_ELIMIT, "%s is larger than 1 GiB", path);
-            break;
-        }
-        if (sc_grow((void **)&f->data, &cap, f->size + 65536 + 1, 1) != SCORE_OK) {
-            rc = sc_error(SCORE_ENOMEM, "out of memory reading %s", path);
-            break;
-        }
-        size_t want = cap - f->size - 1;
-        if (want > FILE_MAX - f->size)
-            want = (size_t)(FILE_MAX - f->size);
-        size_t got = fread(f->data + f->size, 1, want, in);
-        f->size += got;
-        if (got < want) {
-            if (ferror(in))
-                rc = sc_error(SCORE_EIO, "cannot read %s: %s", path, strerror(errno));
-            break;
-        }
+    if (fstat(fd, &st) != 0)
+        rc = sc_error(SCORE_EIO, "cannot read %s: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        rc = sc_error(SCORE_EIO, "cannot read %s: not a regular file (a FIFO, device or "
+                      "directory); give a file", path);
+    else if ((uint64_t)st.st_size > FILE_MAX)
+        rc = sc_error(SCORE_ELIMIT, "%s is larger than 1 GiB (%llu bytes); split it", path,
+                      (unsigned long long)st.st_size);
+    else if (!(f->data = sc_malloc((size_t)st.st_size + 1)))
+        rc = sc_error(SCORE_ENOMEM, "out of memory reading %s", path);
+    size_t want = rc == SCORE_OK ? (size_t)st.st_size : 0;
+    while (rc == SCORE_OK && f->size < want) {
+        ssize_t got = read(fd, f->data + f->size, want - f->size);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            rc = sc_error(SCORE_EIO, "cannot read %s: %s", path, strerror(errno));
+        else if (got == 0)
+            break; /* shrank while read: what is there */
+        else
+            f->size += (size_t)got;
     }
-    fclose(in);
+    char extra;
+    if (rc == SCORE_OK && read(fd, &extra, 1) > 0)
+        rc = sc_error(SCORE_EIO, "cannot read %s: it grew while being read", path);
+    close(fd);
     if (rc != SCORE_OK) {
         sc_lines_free(f);
         return rc;
@@ -123,7 +134,7 @@ static int parse_number(const field *f, double *out)
     buf[f->len] = '\0';
     char *end;
     errno = 0;
-    double d = strtod(buf, &end);
+    double d = sc_strtod(buf, &end);
     if (*end || errno == ERANGE || !isfinite(d))
         return -1;
     *out = d;

@@ -293,6 +293,16 @@ int sc_journal_replay(const uint8_t *data, size_t size, const char *name, sc_led
         else if (!ledger)
             rc = sc_error(SCORE_ECORRUPT, "%s: the configuration record is damaged (%s at "
                           "offset %zu)", name, why, pos);
+        else if (size - pos > SC_RECORD_MAX)
+            /* one crash tears at most the record being written; more than
+             * a record's worth of damage would drop records that were
+             * acknowledged, so it is not cut silently */
+            rc = sc_error(SCORE_ECORRUPT, "%s: %zu damaged bytes at the end, from offset %zu "
+                          "(%s), more than the %d bytes of the largest record: not a torn "
+                          "write but damage to records already written (%llu events before "
+                          "it are intact); restore the journal from a copy", name,
+                          size - pos, pos, why, SC_RECORD_MAX,
+                          (unsigned long long)(expect - 1));
     }
     if (rc == SCORE_OK && !ledger)
         rc = sc_error(SCORE_ECORRUPT, "%s: the journal has no configuration record", name);

@@ -24,11 +24,18 @@ __extension__ typedef __int128 i128;
 
 enum { T_BANK, T_FUND, T_GUARANTOR, T_REGUARANTOR };
 
+/* A member's deposit is not stored: it holds units of the members' pool
+ * (see deposit_of), so that a loss shared by every deposit changes one
+ * number, not every member. */
 typedef struct member {
     char uscc[19];
     uint8_t active, defaulted;
     double pd;
-    int64_t deposit, loans, borne;
+    int64_t loans;
+    int64_t net;        /* fen put into the pool of deposits, less fen taken out */
+    int64_t own_borne;  /* its own defaults' losses taken from its deposit, unrecovered */
+    sc_u128 units;      /* its units of the pool; void unless epoch is the pool's */
+    uint32_t epoch;
     uint32_t loss_plus1;  /* 1 + index of its default in losses[]; 0 none */
 } member;
 
@@ -36,11 +43,15 @@ typedef struct member {
 typedef struct loss {
     uint32_t member;
     int64_t amount, unrecovered;
-    int64_t own;
+    int64_t own;       /* the defaulter's own deposit */
+    int64_t others;    /* the pool of the other members' deposits */
     int64_t party[SC_TIER3];
-    sc_share *shares;  /* the other members' deposits */
-    size_t n_shares;
 } loss;
+
+/* A pool that starts (or starts again, empty of money) values a unit at
+ * 2^-16 fen, so that the rounding of units stays far below a fen. */
+#define UNITS_PER_FEN ((sc_u128)1 << 16)
+#define UNITS_MAX ((sc_u128)1 << 126)
 
 typedef struct member_key {
     uint32_t index;
@@ -66,81 +77,17 @@ struct sc_ledger {
     size_t n_losses, cap_losses;
     void *member_tree, *id_tree;
     uint64_t events, active;
-    int64_t deposits, fund, loans, unrecovered;
+    int64_t deposits, fund, loans, unrecovered;  /* deposits: the pool's money, D */
+    sc_u128 units;                                /* U, all units of the current epoch */
+    uint32_t epoch;                               /* bumped when D fell to 0 and money came */
+    int64_t others_paid_out;  /* recoveries for a pool nobody held any more, paid out */
+    int64_t *settled;         /* every member's deposit, by largest remainder ... */
+    size_t cap_settled;
+    uint64_t settled_at;      /* ... as of this many events (valid when settled_ok) */
+    int settled_ok;
     int64_t loss[SCORE_POOL_N_PARTIES];
     int64_t injected, deposited, lent, repaid, refunded, compensation, recoveries_paid;
 };
-
-/* ---- events ------------------------------------------------------------------ */
-
-static const char *const type_names[] = {NULL,      "inject", "join",    "deposit", "lend",
-                                         "repay",   "default", "recover", "leave"};
-
-const char *sc_pool_type_name(int type)
-{
-    return type >= SC_POOL_TYPE_MIN && type <= SC_POOL_TYPE_MAX ? type_names[type] : NULL;
-}
-
-int sc_pool_type_lookup(const char *text, size_t len)
-{
-    for (int t = SC_POOL_TYPE_MIN; t <= SC_POOL_TYPE_MAX; t++)
-        if (strlen(type_names[t]) == len && !memcmp(type_names[t], text, len))
-            return t;
-    return 0;
-}
-
-int sc_pool_id_valid(const char *id, size_t len)
-{
-    if (len == 0 || len > SC_POOL_ID_MAX)
-        return 0;
-    for (size_t i = 0; i < len; i++)
-        if (id[i] < 0x21 || id[i] > 0x7e)
-            return 0;
-    return 1;
-}
-
-int sc_pool_event_in(const score_pool_event *event, sc_pool_event *out)
-{
-    if (!event)
-        return sc_error(SCORE_EINVAL, "event is NULL");
-    if (event->size < sizeof(size_t) || event->size > sizeof *event)
-        return sc_error(SCORE_EINVAL, "event->size is %zu; set it to sizeof(score_pool_event) "
-                        "(%zu)", event->size, sizeof *event);
-    score_pool_event e = {0};
-    memcpy(&e, event, event->size);
-    memset(out, 0, sizeof *out);
-    if (!sc_pool_type_name(e.type))
-        return sc_error(SCORE_EINVAL, "unknown event type %d", e.type);
-    out->type = e.type;
-    if (e.uscc && *e.uscc) {
-        size_t len = strnlen(e.uscc, 19);
-        if (len != 18 || !score_uscc_valid(e.uscc)) {
-            sc_str q;
-            sc_str_init(&q);
-            sc_str_quote(&q, e.uscc, strnlen(e.uscc, 64), 40);
-            int rc = sc_error(SCORE_EREJECTED, "uscc \"%s\" is not a valid USCC",
-                              q.data ? q.data : "");
-            sc_str_free(&q);
-            return rc;
-        }
-        memcpy(out->uscc, e.uscc, 19);
-    }
-    if (e.amount < 0)
-        return sc_error(SCORE_EREJECTED, "amount must not be negative");
-    out->amount = e.amount;
-    if (e.type == SCORE_POOL_JOIN) {
-        out->pd = e.pd;
-        out->dishonest = e.dishonest != 0;
-    }
-    if (e.event_id && *e.event_id) {
-        size_t len = strnlen(e.event_id, SC_POOL_ID_MAX + 1);
-        if (!sc_pool_id_valid(e.event_id, len))
-            return sc_error(SCORE_EREJECTED, "event_id must be 1..%d printable ASCII characters "
-                            "without spaces", SC_POOL_ID_MAX);
-        memcpy(out->id, e.event_id, len + 1);
-    }
-    return SCORE_OK;
-}
 
 /* ---- the ledger -------------------------------------------------------------- */
 
@@ -180,9 +127,8 @@ void sc_ledger_free(sc_ledger *l)
         return;
     tree_free(&l->member_tree, member_cmp);
     tree_free(&l->id_tree, id_cmp);
-    for (size_t i = 0; i < l->n_losses; i++)
-        sc_free(l->losses[i].shares);
     sc_free(l->losses);
+    sc_free(l->settled);
     sc_free(l->members);
     sc_free(l);
 }
@@ -236,11 +182,22 @@ static int64_t capacity(const sc_ledger *l)
     return cap > TOTAL_MAX ? TOTAL_MAX : (int64_t)cap;
 }
 
+/* The non-performing balance the bank still carries: what of the defaults
+ * is neither recovered nor compensated (by the deposits, the fund or a
+ * guarantor). A default paid in full by the pool is no longer the bank's
+ * bad loan, so it leaves the ratio; counting it for good made a pool
+ * suspend after an ordinary repayment shrank the denominator. */
+static int64_t npl_balance(const sc_ledger *l)
+{
+    return l->loss[SCORE_POOL_PARTY_BANK];
+}
+
 static int status_of(const sc_ledger *l)
 {
-    if (l->unrecovered == 0)
+    int64_t bad = npl_balance(l);
+    if (bad == 0)
         return SCORE_POOL_OPEN;
-    i128 npl = (i128)l->unrecovered * SC_PPB, base = (i128)l->loans + l->unrecovered;
+    i128 npl = (i128)bad * SC_PPB, base = (i128)l->loans + bad;
     if (npl >= base * l->rules.suspend_ppb)
         return SCORE_POOL_SUSPENDED;
     if (npl >= base * l->rules.warning_ppb)
@@ -250,11 +207,16 @@ static int status_of(const sc_ledger *l)
 
 static double npl_ratio(const sc_ledger *l)
 {
-    int64_t base = l->loans + l->unrecovered;
-    return base ? (double)l->unrecovered / (double)base : 0.0;
+    int64_t bad = npl_balance(l), base = l->loans + bad;
+    return base ? (double)bad / (double)base : 0.0;
 }
 
-/* Split `total` (0 <= total <= the sum of the weights) in proportion to the
+/* Not core's sc_money_split: that one takes double weights and works in
+ * long double, whose width differs between machines (80 bits on x86-64,
+ * 128 on aarch64), while a journal must replay to the same fen anywhere;
+ * this one is integer arithmetic in 128 bits throughout.
+ *
+ * Split `total` (0 <= total <= the sum of the weights) in proportion to the
  * weights, exactly: each part is the floor of its exact share, and the fen
  * left go one each to the largest remainders, ties to the lower key (a
  * USCC, or with keys NULL the lower index). No part exceeds its weight. */
@@ -304,6 +266,114 @@ static int split(int64_t total, const int64_t *weights, const char *const *keys,
     return SCORE_OK;
 }
 
+/* ---- the pool of deposits --------------------------------------------------- */
+
+static sc_u128 units_of(const sc_ledger *l, const member *m)
+{
+    return m->epoch == l->epoch ? m->units : 0;
+}
+
+/* A member's deposit rounded down, the value every rule uses: O(1), and
+ * the same on replay whatever was read in between. */
+static int64_t floor_value(const sc_ledger *l, const member *m)
+{
+    sc_u128 u = units_of(l, m);
+    if (!u || !l->units)
+        return 0;
+    return (int64_t)sc_muldiv(u, (uint64_t)l->deposits, l->units, NULL);
+}
+
+/* The units that `amount` fen buys in a pool of `money` fen and `units`
+ * units, rounded up so that the payer's deposit is at least what it paid
+ * (the others give up less than 2^-16 fen). An empty pool starts a new
+ * epoch (money 0 with units left: what they held is gone). */
+static int mint(int64_t money, sc_u128 units, int64_t amount, sc_change *ch)
+{
+    ch->new_epoch = units != 0 && money == 0;
+    if (money == 0 || units == 0) {
+        ch->units = (sc_u128)amount * UNITS_PER_FEN;
+        return SCORE_OK;
+    }
+    uint64_t most = (uint64_t)(amount / money) + 1;
+    if (units > (UNITS_MAX - units) / most)
+        return sc_error(SCORE_ELIMIT, "the members' deposits have lost nearly all their value "
+                        "(%lld fen left for units once worth far more); new money would "
+                        "exceed the pool's 2^126 units", (long long)money);
+    sc_u128 rem;
+    ch->units = sc_muldiv(units, (uint64_t)amount, (sc_u128)money, &rem) + (rem != 0);
+    return SCORE_OK;
+}
+
+static void mint_commit(sc_ledger *l, member *m, int64_t amount, const sc_change *ch)
+{
+    if (ch->new_epoch) {
+        l->epoch++;
+        l->units = 0;
+    }
+    if (m->epoch != l->epoch) {
+        m->units = 0;
+        m->epoch = l->epoch;
+    }
+    m->units += ch->units;
+    l->units += ch->units;
+    l->deposits += amount;
+    m->net += amount;
+}
+
+typedef struct holder {
+    sc_u128 remainder;
+    uint32_t index;
+    const char *uscc;
+} holder;
+
+static int by_remainder_desc(const void *a, const void *b)
+{
+    const holder *x = a, *y = b;
+    if (x->remainder != y->remainder)
+        return x->remainder > y->remainder ? -1 : 1;
+    return -strcmp(x->uscc, y->uscc); /* the value fen to the later USCC: a loss fen
+                                       * falls on the earlier one */
+}
+
+/* Every member's deposit: the floor of its exact share of the pool, and
+ * the fen left one each to the largest remainders, so that they add up to
+ * the pool. O(members log members), kept until the next event. */
+static int settle(const sc_ledger *cl)
+{
+    sc_ledger *l = (sc_ledger *)cl; /* a cache: the state it reads is unchanged */
+    if (l->settled_ok && l->settled_at == l->events)
+        return SCORE_OK;
+    if (sc_grow((void **)&l->settled, &l->cap_settled, l->n_members ? l->n_members : 1,
+                sizeof *l->settled) != SCORE_OK)
+        return sc_error(SCORE_ENOMEM, "out of memory settling the members' deposits");
+    size_t n = 0;
+    for (size_t i = 0; i < l->n_members; i++)
+        n += l->members[i].active && units_of(l, &l->members[i]) != 0;
+    holder *h = n ? sc_malloc_array(n, sizeof *h) : NULL;
+    if (n && !h)
+        return sc_error(SCORE_ENOMEM, "out of memory settling the members' deposits");
+    int64_t given = 0;
+    for (size_t i = 0, k = 0; i < l->n_members; i++) {
+        const member *m = &l->members[i];
+        sc_u128 u = m->active ? units_of(l, m) : 0;
+        l->settled[i] = 0;
+        if (!u || !l->units)
+            continue;
+        sc_u128 rem;
+        l->settled[i] = (int64_t)sc_muldiv(u, (uint64_t)l->deposits, l->units, &rem);
+        given += l->settled[i];
+        h[k++] = (holder){rem, (uint32_t)i, m->uscc};
+    }
+    if (n)
+        qsort(h, n, sizeof *h, by_remainder_desc);
+    for (size_t k = 0; given < l->deposits && k < n; k++, given++)
+        l->settled[h[k].index]++;
+    sc_free(h);
+    l->settled_at = l->events;
+    l->settled_ok = 1;
+    return SCORE_OK;
+}
+
 /* ---- checking events --------------------------------------------------------- */
 
 static const char *yuan(int64_t fen, char out[32])
@@ -319,7 +389,7 @@ static int refuse(const sc_pool_event *ev, const char *fmt, ...)
     char reason[768];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
+    sc_vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
     return sc_error(SCORE_EREJECTED, "%s%s%s: %s", sc_pool_type_name(ev->type),
                     ev->uscc[0] ? " " : "", ev->uscc, reason);
@@ -388,7 +458,8 @@ static int prep_join(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
         return sc_error(SCORE_ELIMIT, "a pool holds at most %zu members", MEMBERS_MAX);
     ch->new_member = i == SIZE_MAX;
     ch->member = (uint32_t)(i == SIZE_MAX ? l->n_members : i);
-    return over_limit(l->deposited, ev->amount, "deposits paid in");
+    int rc = over_limit(l->deposited, ev->amount, "deposits paid in");
+    return rc == SCORE_OK ? mint(l->deposits, l->units, ev->amount, ch) : rc;
 }
 
 static int prep_deposit(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
@@ -398,7 +469,8 @@ static int prep_deposit(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
     if (rc != SCORE_OK)
         return rc;
     ch->member = (uint32_t)i;
-    return over_limit(l->deposited, ev->amount, "deposits paid in");
+    rc = over_limit(l->deposited, ev->amount, "deposits paid in");
+    return rc == SCORE_OK ? mint(l->deposits, l->units, ev->amount, ch) : rc;
 }
 
 static int prep_lend(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
@@ -425,11 +497,12 @@ static int prep_lend(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
         return refuse(ev, "its loans %s + %s yuan would exceed the single-member cap %s yuan "
                       "(%g of the capacity)", yuan(m->loans, a), yuan(ev->amount, b),
                       yuan(member_cap, c), l->config.single_member_cap);
-    i128 covered = (i128)m->deposit * SC_PPB,
+    int64_t deposit = floor_value(l, m);
+    i128 covered = (i128)deposit * SC_PPB,
          needed = (i128)l->rules.deposit_ppb * (m->loans + ev->amount);
     if (covered < needed)
         return refuse(ev, "its deposit %s yuan is below %g of its loans after this one, %s "
-                      "yuan (%s needed)", yuan(m->deposit, a), l->config.deposit_rate,
+                      "yuan (%s needed)", yuan(deposit, a), l->config.deposit_rate,
                       yuan(m->loans + ev->amount, b),
                       yuan((int64_t)((needed + SC_PPB - 1) / SC_PPB), c));
     ch->member = (uint32_t)i;
@@ -461,40 +534,6 @@ static void split_parties(const sc_ledger *l, int64_t rest, int64_t party[SC_TIE
     }
 }
 
-static int split_others(const sc_ledger *l, size_t defaulter, int64_t total, sc_change *ch)
-{
-    size_t n = 0;
-    for (size_t j = 0; j < l->n_members; j++)
-        n += j != defaulter && l->members[j].deposit > 0;
-    int64_t *weights = sc_malloc_array(n, 2 * sizeof *weights);
-    const char **keys = sc_malloc_array(n, sizeof *keys);
-    uint32_t *who = sc_malloc_array(n, sizeof *who);
-    int rc = weights && keys && who ? SCORE_OK
-                                    : sc_error(SCORE_ENOMEM, "out of memory splitting a loss");
-    for (size_t j = 0, k = 0; rc == SCORE_OK && j < l->n_members; j++) {
-        if (j == defaulter || l->members[j].deposit <= 0)
-            continue;
-        weights[k] = l->members[j].deposit;
-        keys[k] = l->members[j].uscc;
-        who[k++] = (uint32_t)j;
-    }
-    int64_t *parts = weights ? weights + n : NULL;
-    if (rc == SCORE_OK)
-        rc = split(total, weights, keys, n, parts);
-    size_t kept = 0;
-    for (size_t k = 0; rc == SCORE_OK && k < n; k++)
-        kept += parts[k] > 0;
-    if (rc == SCORE_OK && !(ch->shares = sc_malloc_array(kept, sizeof *ch->shares)))
-        rc = sc_error(SCORE_ENOMEM, "out of memory splitting a loss");
-    for (size_t k = 0; rc == SCORE_OK && k < n; k++)
-        if (parts[k] > 0)
-            ch->shares[ch->n_shares++] = (sc_share){who[k], parts[k]};
-    sc_free(weights);
-    sc_free(keys);
-    sc_free(who);
-    return rc;
-}
-
 static int prep_default(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 {
     size_t i = 0;
@@ -510,10 +549,14 @@ static int prep_default(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
                       yuan(ev->amount, a), yuan(m->loans, b));
     int64_t loss_amount = m->loans;
     ch->member = (uint32_t)i;
-    ch->own = m->deposit < loss_amount ? m->deposit : loss_amount;
-    int64_t rest = loss_amount - ch->own, pooled = l->deposits - m->deposit;
+    /* the defaulter's deposit leaves the pool first; what is left of it
+     * after its own loss goes back in (then nothing falls on the others) */
+    ch->taken = floor_value(l, m);
+    ch->own = ch->taken < loss_amount ? ch->taken : loss_amount;
+    int64_t rest = loss_amount - ch->own, pooled = l->deposits - ch->taken;
     ch->others = rest < pooled ? rest : pooled;
-    if (ch->others > 0 && (rc = split_others(l, i, ch->others, ch)) != SCORE_OK)
+    if (ch->taken > ch->own &&
+        (rc = mint(pooled, l->units - units_of(l, m), ch->taken - ch->own, ch)) != SCORE_OK)
         return rc;
     split_parties(l, rest - ch->others, ch->party);
     return over_limit(l->compensation, ch->own + ch->others + ch->party[T_FUND],
@@ -547,33 +590,15 @@ static int prep_recover(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
     int64_t back3 = left < tier3 ? left : tier3;
     split(back3, d->party, NULL, SC_TIER3, ch->party);
     left -= back3;
-    int64_t tier2 = 0;
-    for (size_t k = 0; k < d->n_shares; k++)
-        tier2 += d->shares[k].amount;
-    ch->others = left < tier2 ? left : tier2;
+    ch->others = left < d->others ? left : d->others;
     left -= ch->others;
     ch->own = left;
-    if (ch->others > 0) {
-        int64_t *weights = sc_malloc_array(d->n_shares, 2 * sizeof *weights);
-        const char **keys = sc_malloc_array(d->n_shares, sizeof *keys);
-        ch->shares = sc_malloc_array(d->n_shares, sizeof *ch->shares);
-        rc = weights && keys && ch->shares ? SCORE_OK
-                                           : sc_error(SCORE_ENOMEM, "out of memory splitting a "
-                                                      "recovery");
-        for (size_t k = 0; rc == SCORE_OK && k < d->n_shares; k++) {
-            weights[k] = d->shares[k].amount;
-            keys[k] = l->members[d->shares[k].member].uscc;
-        }
-        if (rc == SCORE_OK)
-            rc = split(ch->others, weights, keys, d->n_shares, weights + d->n_shares);
-        for (size_t k = 0; rc == SCORE_OK && k < d->n_shares; k++)
-            ch->shares[k] = (sc_share){d->shares[k].member, weights[d->n_shares + k]};
-        ch->n_shares = d->n_shares;
-        sc_free(weights);
-        sc_free(keys);
-        if (rc != SCORE_OK)
-            return rc;
-    }
+    /* the others' part goes back into the pool (paid out when nobody holds
+     * it any more); the own part buys the defaulter units at the price after it */
+    const member *m = &l->members[i];
+    int64_t money = l->deposits + (l->units ? ch->others : 0);
+    if (ch->own > 0 && m->active && (rc = mint(money, l->units, ch->own, ch)) != SCORE_OK)
+        return rc;
     return over_limit(l->recoveries_paid, ev->amount, "recoveries paid");
 }
 
@@ -588,11 +613,14 @@ static int prep_leave(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
     if (m->loans > 0)
         return refuse(ev, "has loans outstanding of %s yuan; they must be repaid (or have "
                       "defaulted) before it leaves", yuan(m->loans, a));
-    if (ev->amount != 0 && ev->amount != m->deposit)
+    if ((rc = settle(l)) != SCORE_OK)
+        return rc;
+    int64_t deposit = l->settled[i];
+    if (ev->amount != 0 && ev->amount != deposit)
         return refuse(ev, "amount %s yuan is not its deposit %s yuan (give 0 or the deposit)",
-                      yuan(ev->amount, a), yuan(m->deposit, b));
+                      yuan(ev->amount, a), yuan(deposit, b));
     ch->member = (uint32_t)i;
-    ch->refund = m->deposit;
+    ch->refund = deposit;
     return over_limit(l->refunded, ch->refund, "deposits refunded");
 }
 
@@ -653,9 +681,6 @@ void sc_ledger_abandon(sc_ledger *l, sc_change *ch)
 {
     drop_key(&l->member_tree, &ch->member_key, member_cmp);
     drop_key(&l->id_tree, &ch->id_key, id_cmp);
-    sc_free(ch->shares);
-    ch->shares = NULL;
-    ch->n_shares = 0;
 }
 
 int sc_ledger_prepare(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
@@ -698,42 +723,27 @@ int sc_ledger_prepare(sc_ledger *l, const sc_pool_event *ev, sc_change *ch)
 
 /* ---- applying events --------------------------------------------------------- */
 
-/* Money coming back to a member's deposit: to the deposit while it is a
- * member, paid out to it once it has left. */
-static void back_to_member(sc_ledger *l, size_t index, int64_t amount)
-{
-    member *m = &l->members[index];
-    m->borne -= amount;
-    l->loss[SCORE_POOL_PARTY_MEMBERS] -= amount;
-    if (m->active) {
-        m->deposit += amount;
-        l->deposits += amount;
-    } else {
-        l->recoveries_paid += amount;
-    }
-}
-
 static void commit_default(sc_ledger *l, sc_change *ch)
 {
     member *m = &l->members[ch->member];
     int64_t amount = m->loans;
     loss *d = &l->losses[l->n_losses];
-    *d = (loss){ch->member, amount, amount, ch->own, {0}, ch->shares, ch->n_shares};
+    *d = (loss){ch->member, amount, amount, ch->own, ch->others, {0}};
     memcpy(d->party, ch->party, sizeof d->party);
     m->loss_plus1 = (uint32_t)++l->n_losses;
-    ch->shares = NULL; /* now the default's */
     m->loans = 0;
     m->defaulted = 1;
-    m->deposit -= ch->own;
-    m->borne += ch->own;
-    for (size_t k = 0; k < d->n_shares; k++) {
-        member *o = &l->members[d->shares[k].member];
-        o->deposit -= d->shares[k].amount;
-        o->borne += d->shares[k].amount;
-    }
+    /* out of the pool, its own loss, the rest of it back in */
+    l->deposits -= ch->taken;
+    l->units -= units_of(l, m);
+    m->units = 0;
+    m->net -= ch->taken;
+    m->own_borne += ch->own;
+    if (ch->taken > ch->own)
+        mint_commit(l, m, ch->taken - ch->own, ch);
+    l->deposits -= ch->others; /* every other deposit, pro rata, in O(1) */
     l->loans -= amount;
     l->unrecovered += amount;
-    l->deposits -= ch->own + ch->others;
     l->fund -= ch->party[T_FUND];
     l->compensation += ch->own + ch->others + ch->party[T_FUND];
     l->loss[SCORE_POOL_PARTY_MEMBERS] += ch->own + ch->others;
@@ -755,12 +765,20 @@ static void commit_recover(sc_ledger *l, sc_change *ch)
         else
             l->recoveries_paid += ch->party[k];
     }
-    for (size_t k = 0; k < ch->n_shares; k++) {
-        d->shares[k].amount -= ch->shares[k].amount;
-        back_to_member(l, ch->shares[k].member, ch->shares[k].amount);
+    d->others -= ch->others;
+    if (l->units) {
+        l->deposits += ch->others;
+    } else {
+        l->recoveries_paid += ch->others;
+        l->others_paid_out += ch->others;
     }
     d->own -= ch->own;
-    back_to_member(l, ch->member, ch->own);
+    m->own_borne -= ch->own;
+    if (ch->own > 0 && m->active)
+        mint_commit(l, m, ch->own, ch);
+    else
+        l->recoveries_paid += ch->own;
+    l->loss[SCORE_POOL_PARTY_MEMBERS] -= ch->own + ch->others;
 }
 
 void sc_ledger_commit(sc_ledger *l, sc_change *ch)
@@ -783,13 +801,11 @@ void sc_ledger_commit(sc_ledger *l, sc_change *ch)
         m->active = 1;
         m->pd = ev->pd;
         l->active++;
-        m->deposit += ev->amount; /* the first deposit */
-        l->deposits += ev->amount;
+        mint_commit(l, m, ev->amount, ch); /* the first deposit */
         l->deposited += ev->amount;
         break;
     case SCORE_POOL_DEPOSIT:
-        m->deposit += ev->amount;
-        l->deposits += ev->amount;
+        mint_commit(l, m, ev->amount, ch);
         l->deposited += ev->amount;
         break;
     case SCORE_POOL_LEND:
@@ -810,18 +826,17 @@ void sc_ledger_commit(sc_ledger *l, sc_change *ch)
         break;
     case SCORE_POOL_LEAVE:
         l->deposits -= ch->refund;
+        l->units -= units_of(l, m);
+        m->units = 0;
+        m->net -= ch->refund;
         l->refunded += ch->refund;
-        m->deposit = 0;
         m->active = 0;
         l->active--;
         break;
     }
     l->events++;
-    /* the tree nodes stay; only the scratch is freed */
+    /* the tree nodes stay */
     ch->member_key = ch->id_key = NULL;
-    sc_free(ch->shares);
-    ch->shares = NULL;
-    ch->n_shares = 0;
 }
 
 /* ---- reading the state ------------------------------------------------------- */
@@ -857,6 +872,9 @@ int sc_ledger_member_at(const sc_ledger *l, size_t index, score_pool_member_info
     if (index >= l->n_members)
         return sc_error(SCORE_EINVAL, "member index %zu is out of range (the pool has had %zu "
                         "members)", index, l->n_members);
+    int rc = settle(l);
+    if (rc != SCORE_OK)
+        return rc;
     const member *m = &l->members[index];
     size_t size = info->size;
     memset(info, 0, sizeof *info);
@@ -865,37 +883,41 @@ int sc_ledger_member_at(const sc_ledger *l, size_t index, score_pool_member_info
     info->active = m->active;
     info->defaulted = m->defaulted;
     info->pd = m->pd;
-    info->deposit = m->deposit;
+    info->deposit = l->settled[index];
     info->loans_outstanding = m->loans;
     info->defaulted_unrecovered = m->loss_plus1 ? l->losses[m->loss_plus1 - 1].unrecovered : 0;
-    info->loss_borne = m->borne;
+    info->loss_borne = m->own_borne + m->net - l->settled[index];
     return SCORE_OK;
 }
 
 int sc_ledger_audit(const sc_ledger *l)
 {
+    int rc = settle(l);
+    if (rc != SCORE_OK)
+        return rc;
     int64_t deposits = 0, loans = 0, borne = 0, unrecovered = 0, party[SC_TIER3] = {0};
     uint64_t active = 0;
+    sc_u128 units = 0;
     for (size_t i = 0; i < l->n_members; i++) {
         const member *m = &l->members[i];
-        if (m->deposit < 0 || m->loans < 0 || m->borne < 0 || (!m->active && m->deposit) ||
-            (!m->active && m->loans))
+        if (l->settled[i] < 0 || m->loans < 0 || m->own_borne < 0 ||
+            (!m->active && (units_of(l, m) || m->loans)))
             return sc_error(SCORE_ECORRUPT, "member %s has an impossible balance", m->uscc);
-        deposits += m->deposit;
+        deposits += l->settled[i];
         loans += m->loans;
-        borne += m->borne;
+        borne += m->own_borne + m->net - l->settled[i];
         active += m->active;
+        units += units_of(l, m);
     }
     for (size_t i = 0; i < l->n_losses; i++) {
         const loss *d = &l->losses[i];
-        int64_t parts = d->own;
+        int64_t parts = d->own + d->others;
         for (int k = 0; k < SC_TIER3; k++) {
             parts += d->party[k];
             party[k] += d->party[k];
         }
-        for (size_t k = 0; k < d->n_shares; k++)
-            parts += d->shares[k].amount;
-        if (parts != d->unrecovered || d->unrecovered < 0 || d->unrecovered > d->amount)
+        if (parts != d->unrecovered || d->unrecovered < 0 || d->unrecovered > d->amount ||
+            d->own < 0 || d->others < 0)
             return sc_error(SCORE_ECORRUPT, "the default of %s does not add up",
                             l->members[d->member].uscc);
         unrecovered += d->unrecovered;
@@ -906,10 +928,11 @@ int sc_ledger_audit(const sc_ledger *l)
     int64_t in = l->injected + l->deposited + l->lent;
     int64_t held = l->loans + l->deposits + l->fund + losses + l->repaid + l->refunded +
                    l->compensation + l->recoveries_paid;
-    if (deposits != l->deposits || loans != l->loans || active != l->active)
+    if (deposits != l->deposits || loans != l->loans || active != l->active ||
+        units != l->units)
         return sc_error(SCORE_ECORRUPT, "the members' balances do not add up to the totals");
-    if (borne != l->loss[SCORE_POOL_PARTY_MEMBERS] || unrecovered != l->unrecovered ||
-        losses != l->unrecovered)
+    if (borne != l->loss[SCORE_POOL_PARTY_MEMBERS] + l->others_paid_out ||
+        unrecovered != l->unrecovered || losses != l->unrecovered)
         return sc_error(SCORE_ECORRUPT, "the losses do not add up to the defaults");
     for (int k = 0; k < SC_TIER3; k++)
         if (party[k] != l->loss[k + 1])

@@ -12,12 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/file.h"
 #include "files.h"
 #include "pool.h"
 
 #define JOURNAL_NAME "pool.journal"
 #define LOCK_NAME "pool.lock"
-#define NEW_SUFFIX ".new"
 
 struct score_pool {
     pthread_mutex_t mutex;
@@ -84,16 +84,6 @@ static int write_all(int fd, const uint8_t *data, size_t n, uint64_t offset)
     return 0;
 }
 
-static int sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
 /* Open (making it) and lock DIR/pool.lock: exclusively for a writer,
  * shared for a reader. */
 static int take_lock(const char *dir, int exclusive, int *out)
@@ -101,11 +91,20 @@ static int take_lock(const char *dir, int exclusive, int *out)
     char *path = path_join(dir, LOCK_NAME);
     if (!path)
         return sc_error(SCORE_ENOMEM, "out of memory");
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    /* O_NONBLOCK: a FIFO planted here must not hang the open */
+    int fd = open(path, O_RDWR | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0666);
     if (fd < 0 && !exclusive && (errno == EACCES || errno == EROFS))
-        fd = open(path, O_RDONLY | O_CLOEXEC);
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         int rc = io_error("cannot open", path);
+        sc_free(path);
+        return rc;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int rc = sc_error(SCORE_EIO, "%s is not a regular file; a ledger's lock file must be "
+                          "one", path);
+        close(fd);
         sc_free(path);
         return rc;
     }
@@ -142,33 +141,14 @@ static int dir_exists(const char *dir)
 
 /* ---- create ------------------------------------------------------------------ */
 
-static int write_new_journal(const char *dir, const char *journal, const score_pool_config *c)
+/* Written whole or not at all under a temporary name no other writer uses
+ * (core/file.h), so two creators, or a link planted at a fixed temporary
+ * name, can never mix or redirect the bytes. */
+static int write_new_journal(const char *journal, const score_pool_config *c)
 {
     uint8_t start[SC_JOURNAL_HEADER + SC_RECORD_MAX];
     size_t n = sc_journal_start(c, start);
-    size_t len = strlen(journal) + sizeof NEW_SUFFIX;
-    char *temp = sc_malloc(len);
-    if (!temp)
-        return sc_error(SCORE_ENOMEM, "out of memory");
-    snprintf(temp, len, "%s%s", journal, NEW_SUFFIX);
-    int rc = SCORE_OK;
-    int fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) {
-        rc = io_error("cannot create", temp);
-    } else {
-        if (write_all(fd, start, n, 0) != 0 || fsync(fd) != 0)
-            rc = io_error("cannot write", temp);
-        if (close(fd) != 0 && rc == SCORE_OK)
-            rc = io_error("cannot write", temp);
-        if (rc == SCORE_OK && rename(temp, journal) != 0)
-            rc = io_error("cannot rename into place", temp);
-        if (rc == SCORE_OK && sync_dir(dir) != 0)
-            rc = io_error("cannot sync", dir);
-        if (rc != SCORE_OK)
-            unlink(temp);
-    }
-    sc_free(temp);
-    return rc;
+    return sc_write_file(journal, start, n, "pool journal");
 }
 
 int score_pool_create(const char *dir, const score_pool_config *config)
@@ -190,13 +170,13 @@ int score_pool_create(const char *dir, const score_pool_config *config)
     struct stat st;
     if (!journal)
         rc = sc_error(SCORE_ENOMEM, "out of memory");
-    else if (stat(journal, &st) == 0)
+    else if (lstat(journal, &st) == 0)
         rc = sc_error(SCORE_EINVAL, "%s already holds a pool ledger (%s); refusing to replace "
                       "it", dir, journal);
     else if (errno != ENOENT)
         rc = io_error("cannot use", journal);
     else
-        rc = write_new_journal(dir, journal, &c);
+        rc = write_new_journal(journal, &c);
     sc_free(journal);
     close(lock_fd);
     return rc;
@@ -222,7 +202,7 @@ static void warn(const score_pool_open_options *o, const char *file, const char 
     char message[512], text[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
+    sc_vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     snprintf(text, sizeof text, "%s: %s", file, message);
     score_diagnostic d = {SCORE_DIAG_WARNING, file, 0, 0, "", message, text};
@@ -235,6 +215,9 @@ static int load(score_pool *p, const score_pool_open_options *o)
     struct stat st;
     if (fstat(p->journal_fd, &st) != 0)
         return io_error("cannot read", p->journal_path);
+    if (!S_ISREG(st.st_mode))
+        return sc_error(SCORE_EIO, "%s is not a regular file (a FIFO, device or directory); a "
+                        "pool journal is one", p->journal_path);
     if ((uint64_t)st.st_size > SIZE_MAX / 2)
         return sc_error(SCORE_ELIMIT, "%s is too large to open", p->journal_path);
     size_t size = (size_t)st.st_size;
@@ -303,7 +286,8 @@ int score_pool_open(const char *dir, const score_pool_open_options *options, sco
     if (rc == SCORE_OK)
         rc = take_lock(dir, !p->read_only, &p->lock_fd);
     if (rc == SCORE_OK) {
-        p->journal_fd = open(p->journal_path, (p->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+        p->journal_fd = open(p->journal_path,
+                             (p->read_only ? O_RDONLY : O_RDWR) | O_NONBLOCK | O_CLOEXEC);
         if (p->journal_fd < 0)
             rc = errno == ENOENT
                      ? sc_error(SCORE_ENOTFOUND, "%s holds no pool ledger (no %s); create one "
@@ -461,6 +445,25 @@ static int apply_lines(score_pool *p, sc_lines *f, const char *path,
     return rc;
 }
 
+/* Add to the error what a failure part-way left in the journal. */
+static int say_committed(int rc, const score_pool_apply_counts *c, uint64_t line, int synced)
+{
+    char what[256];
+    if (!synced)
+        snprintf(what, sizeof what, "the %zu events applied from the file could not be synced "
+                 "and may be lost in a crash; reopen the ledger to see which it holds",
+                 c->applied);
+    else if (c->applied)
+        snprintf(what, sizeof what, "%zu events applied from the file before line %llu are "
+                 "committed; applying the file again skips those with an event_id",
+                 c->applied, (unsigned long long)line);
+    else
+        snprintf(what, sizeof what, "no event of the file was committed");
+    char message[1024];
+    snprintf(message, sizeof message, "%s; %s", score_last_error(), what);
+    return sc_error(rc, "%s", message);
+}
+
 int score_pool_apply_file(score_pool *pool, const char *path,
                           const score_pool_apply_options *options,
                           score_pool_apply_counts *counts)
@@ -473,26 +476,31 @@ int score_pool_apply_file(score_pool *pool, const char *path,
         memcpy(&o, options, options->size);
     if (rc == SCORE_OK && counts)
         rc = sc_pool_size_ok(counts, sizeof *counts, "counts");
+    score_pool_apply_counts c = {sizeof c, 0, 0, 0, 0};
     sc_lines f;
-    if (rc == SCORE_OK)
-        rc = sc_lines_read(path, &f);
+    if (rc == SCORE_OK && (rc = sc_lines_read(path, &f)) != SCORE_OK && counts)
+        sc_pool_copy_out(counts, &c);
     if (rc != SCORE_OK)
         return rc;
-    score_pool_apply_counts c = {sizeof c, 0, 0, 0, 0};
     pthread_mutex_lock(&pool->mutex);
     uint64_t start = pool->end;
     rc = writable(pool);
     if (rc == SCORE_OK)
         rc = apply_lines(pool, &f, path, &o, &c);
+    int synced = 1;
     if (pool->end != start && !pool->failed && fdatasync(pool->journal_fd) != 0) {
         int r = io_error("cannot sync", pool->journal_path);
-        pool->failed = 1;
+        pool->failed = synced = 0;
         if (rc == SCORE_OK)
             rc = r;
     }
     pthread_mutex_unlock(&pool->mutex);
+    if (rc != SCORE_OK && rc != SCORE_EINVAL)
+        rc = say_committed(rc, &c, f.line, synced);
     sc_lines_free(&f);
-    if (rc == SCORE_OK && counts)
+    /* filled on failure too: a caller must know what was committed so that
+     * a retry does not apply it twice */
+    if (counts)
         sc_pool_copy_out(counts, &c);
     return rc;
 }

@@ -6,6 +6,8 @@
  *
  * Layering inside the module:
  *   config.c    defaults, presets, checks, the JSON file
+ *   events.c    an event's shape: types, ids, a public event copied in
+ *   index.c     the arithmetic of the members' deposit pool (units)
  *   ledger.c    the state and the rules of every event (no I/O)
  *   journal.c   the journal's bytes: encoding, verification, replay
  *   pool.c      the public handle: files, lock, mutex, durability
@@ -80,11 +82,14 @@ int sc_pool_id_valid(const char *id, size_t len);
 
 typedef struct sc_ledger sc_ledger;
 
-/* One member's part of a split among members' deposits. */
-typedef struct sc_share {
-    uint32_t member;
-    int64_t amount;
-} sc_share;
+/* The members' deposits are one pool of money D held in units (U in all):
+ * a default, a compensation or a recovery changes D alone, in O(1), and a
+ * member's deposit, units * D / U, is worked out when it is read or leaves
+ * (index.c, docs/pools.md "Deposits as a pool"). */
+__extension__ typedef unsigned __int128 sc_u128;
+/* floor(a * b / c) exactly (192-bit product), the remainder into *rem when
+ * not NULL; 0 < c < 2^127 and the quotient fits in 128 bits. */
+sc_u128 sc_muldiv(sc_u128 a, uint64_t b, sc_u128 c, sc_u128 *rem);
 
 /* The worked-out effect of one event, made by sc_ledger_prepare() (which
  * does every check and every allocation) and applied by sc_ledger_commit()
@@ -97,8 +102,9 @@ typedef struct sc_change {
     int new_member;                  /* join of a USCC never seen before */
     int64_t own;                     /* default: borne by its own deposit; recover: back to it */
     int64_t others;                  /* the same for the other members' deposits, in total */
-    sc_share *shares;                /* ... member by member */
-    size_t n_shares;
+    int64_t taken;                   /* default: the defaulter's deposit taken out of the pool */
+    sc_u128 units;                   /* join, deposit, recover: units minted for the member */
+    int new_epoch;                   /* the pool was empty of money: old units are void */
     int64_t party[SC_TIER3];         /* bank, fund, guarantor, reguarantor */
     int64_t refund;                  /* leave */
     void *member_key;                /* tree nodes made in prepare */
