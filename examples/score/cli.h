@@ -103,5 +103,12 @@ int cmd_monitor(int argc, char **argv);
 int cmd_drift(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
+
+/* --evidence DIR on predict, explain, enhance, monitor: open (or make) the
+ * log; prints the message and returns EXIT_UNUSABLE on failure. */
+int cli_evidence_open(const char *command, const char *dir, score_evidence_log **log);
+/* The actor recorded: --actor, else $LOGNAME, else "score". */
+const char *cli_evidence_actor(const char *given);
 
 #endif

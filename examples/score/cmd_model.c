@@ -184,6 +184,8 @@ static const char predict_help[] =
     "usage: score predict --model MODEL --signals FILE [--signals FILE ...] --asof YYYY-MM\n"
     "                     --out FILE.csv [--strict]\n"
     "       score predict --model MODEL --table FILE [--id COLUMN] --out FILE.csv [--strict]\n"
+    "       either with [--evidence DIR [--actor NAME]]: a score record of each row in\n"
+    "       the evidence log DIR (made when missing; docs/evidence.md)\n"
     "\n"
     "Scores every enterprise (or table row) and writes a CSV with the columns: the id\n"
     "under its input name (uscc, the --id column, or row), pd (calibrated 12-month\n"
@@ -334,13 +336,15 @@ int cmd_predict(int argc, char **argv)
     }
     cli_signals signals = {0};
     const char *model_path = NULL, *asof = NULL, *table = NULL, *id = NULL, *out = NULL;
+    const char *evidence = NULL, *actor = NULL;
     cli_args a;
     cli_args_init(&a, "predict", argc, argv);
     for (const char *opt; (opt = cli_next(&a));) {
         int rc = cli_signals_option(&a, opt, &signals);
         const char **text = !strcmp(opt, "--model") ? &model_path : !strcmp(opt, "--asof") ? &asof
                           : !strcmp(opt, "--table") ? &table : !strcmp(opt, "--id") ? &id
-                          : !strcmp(opt, "--out") ? &out : NULL;
+                          : !strcmp(opt, "--out") ? &out : !strcmp(opt, "--evidence") ? &evidence
+                          : !strcmp(opt, "--actor") ? &actor : NULL;
         if (rc < 0)
             return EXIT_USAGE;
         if (rc > 0)
@@ -360,6 +364,16 @@ int cmd_predict(int argc, char **argv)
     int rc = score_model_load(model_path, &model);
     if (rc != SCORE_OK)
         return cli_fail("predict", "cannot load the model", rc);
+    score_evidence_log *log = NULL;
+    if (evidence && (cli_evidence_open("predict", evidence, &log) != EXIT_DONE ||
+                     (rc = score_model_attach_evidence(model, log, cli_evidence_actor(actor),
+                                                       model_path)) != SCORE_OK)) {
+        if (log)
+            cli_fail("predict", evidence, rc);
+        score_evidence_close(log);
+        score_model_free(model);
+        return EXIT_UNUSABLE;
+    }
     int kind;
     score_model_input(model, &kind);
     int status;
@@ -374,6 +388,7 @@ int cmd_predict(int argc, char **argv)
         status = predict_panel(model, &signals, asof, out);
     }
     score_model_free(model);
+    score_evidence_close(log);
     return status;
 }
 
@@ -381,7 +396,7 @@ int cmd_predict(int argc, char **argv)
 
 static const char explain_help[] =
     "usage: score explain --model MODEL --signals FILE [--signals FILE ...] --asof YYYY-MM\n"
-    "                     --uscc CODE\n"
+    "                     --uscc CODE [--evidence DIR [--actor NAME]]\n"
     "\n"
     "Explains one enterprise's score: PD, score, grade, the reasons (codes and texts\n"
     "in Chinese and English), and every feature's value and exact tree SHAP\n"
@@ -398,13 +413,16 @@ static int by_contribution(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-static void print_explanation(const score_model *model, const char *uscc, const char *asof,
-                              const float *row, const double *contributions)
+static int print_explanation(const score_model *model, const char *uscc, const char *asof,
+                             const float *row, const double *contributions)
 {
     size_t nf = score_model_n_features(model), k = score_model_n_reasons(model);
     double margin, pd;
     int score, grade, reasons[16];
-    score_model_score(model, row, 1, &margin, &pd, &score, &grade, k <= 16 ? reasons : NULL);
+    int rc = score_model_score(model, row, 1, &margin, &pd, &score, &grade,
+                               k <= 16 ? reasons : NULL);
+    if (rc != SCORE_OK)
+        return rc;
     printf("enterprise %s as of %s\n", uscc, asof);
     printf("pd %.6f  score %d  grade %s  margin %.6f\n\nreasons:\n", pd, score,
            score_model_grade_name(model, (size_t)grade), margin);
@@ -417,7 +435,7 @@ static void print_explanation(const score_model *model, const char *uscc, const 
     }
     ranked *order = malloc(nf * sizeof *order);
     if (!order)
-        return;
+        return SCORE_OK;
     for (size_t f = 0; f < nf; f++)
         order[f] = (ranked){f, contributions[f]};
     qsort(order, nf, sizeof *order, by_contribution);
@@ -433,6 +451,7 @@ static void print_explanation(const score_model *model, const char *uscc, const 
     }
     printf("%-30s %16s %+12.6f\n", "(bias: expected margin)", "", contributions[nf]);
     free(order);
+    return SCORE_OK;
 }
 
 int cmd_explain(int argc, char **argv)
@@ -442,13 +461,14 @@ int cmd_explain(int argc, char **argv)
         return EXIT_DONE;
     }
     cli_signals signals = {0};
-    const char *model_path = NULL, *asof = NULL, *uscc = NULL;
+    const char *model_path = NULL, *asof = NULL, *uscc = NULL, *evidence = NULL, *actor = NULL;
     cli_args a;
     cli_args_init(&a, "explain", argc, argv);
     for (const char *opt; (opt = cli_next(&a));) {
         int rc = cli_signals_option(&a, opt, &signals);
         const char **text = !strcmp(opt, "--model") ? &model_path : !strcmp(opt, "--asof") ? &asof
-                          : !strcmp(opt, "--uscc") ? &uscc : NULL;
+                          : !strcmp(opt, "--uscc") ? &uscc : !strcmp(opt, "--evidence") ? &evidence
+                          : !strcmp(opt, "--actor") ? &actor : NULL;
         if (rc < 0)
             return EXIT_USAGE;
         if (rc > 0)
@@ -466,10 +486,21 @@ int cmd_explain(int argc, char **argv)
     int rc = score_model_load(model_path, &model);
     if (rc != SCORE_OK)
         return cli_fail("explain", "cannot load the model", rc);
+    score_evidence_log *log = NULL;
+    if (evidence && (cli_evidence_open("explain", evidence, &log) != EXIT_DONE ||
+                     (rc = score_model_attach_evidence(model, log, cli_evidence_actor(actor),
+                                                       model_path)) != SCORE_OK)) {
+        if (log)
+            cli_fail("explain", evidence, rc);
+        score_evidence_close(log);
+        score_model_free(model);
+        return EXIT_UNUSABLE;
+    }
     int kind;
     score_model_input(model, &kind);
     if (kind != SCORE_INPUT_SIGNALS) {
         score_model_free(model);
+        score_evidence_close(log);
         fprintf(stderr, "score explain: %s eats a table, not signals\n", model_path);
         return EXIT_USAGE;
     }
@@ -478,6 +509,7 @@ int cmd_explain(int argc, char **argv)
     int status = cli_read_signals("explain", &signals, &panel, &counts);
     if (status == EXIT_UNUSABLE) {
         score_model_free(model);
+        score_evidence_close(log);
         return status;
     }
     size_t nf = score_model_n_features(model);
@@ -488,12 +520,13 @@ int cmd_explain(int argc, char **argv)
     else if ((rc = score_features_enterprise(panel, uscc, asof, row)) == SCORE_OK)
         rc = score_model_contributions(model, row, contributions);
     if (rc == SCORE_OK)
-        print_explanation(model, uscc, asof, row, contributions);
-    else
+        rc = print_explanation(model, uscc, asof, row, contributions);
+    if (rc != SCORE_OK)
         status = cli_fail("explain", "cannot explain", rc);
     free(row);
     free(contributions);
     score_panel_free(panel);
     score_model_free(model);
+    score_evidence_close(log);
     return status;
 }

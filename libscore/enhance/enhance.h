@@ -50,7 +50,13 @@ struct score_enhance_config {
     double advance_receivables;
     double grade_bounds[SC_ENHANCE_GRADES - 1]; /* upper PD bounds, inclusive, AAA..C */
     double sales_shares[SC_ENHANCE_GRADES];     /* share of annual sales lent unsecured */
+    struct sc_evid_link *evidence;  /* a log attached (evidence.c); owned, not copied */
 };
+
+/* evidence.c: the enhance record of one computed request, when a log is
+ * attached (SCORE_OK at once otherwise). */
+int sc_enhance_evidence(const score_enhance_config *config, const score_enhance_request *request,
+                        const score_enhance_result *with, const score_enhance_result *without);
 
 /* The defaults (docs/enhancement.md gives each one's source). */
 void sc_enhance_config_defaults(score_enhance_config *config);

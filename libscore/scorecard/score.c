@@ -23,12 +23,10 @@ int score_pd_to_score(const score_model *m, double pd)
     return m ? sc_score_of_pd(&m->scaling, isnan(pd) ? 1.0 : pd) : 0;
 }
 
-int score_model_score(const score_model *m, const float *rows, size_t n_rows, double *margin,
-                      double *pd, int *score, int *grade, int *reasons)
+int sc_score_rows(const score_model *m, const float *rows, size_t n_rows, double *margin,
+                  double *pd, int *score, int *grade, int *reasons)
 {
     static const char fn[] = "score_model_score";
-    if (!m || (n_rows && !rows))
-        return sc_error(SCORE_EINVAL, "%s: model and rows must not be NULL", fn);
     double *contributions = NULL;
     if (reasons && m->n_reasons &&
         !(contributions = sc_malloc_array(m->n_features + 1, sizeof *contributions)))
@@ -57,6 +55,16 @@ int score_model_score(const score_model *m, const float *rows, size_t n_rows, do
     }
     sc_free(contributions);
     return SCORE_OK;
+}
+
+int score_model_score(const score_model *m, const float *rows, size_t n_rows, double *margin,
+                  double *pd, int *score, int *grade, int *reasons)
+{
+    if (!m || (n_rows && !rows))
+        return sc_error(SCORE_EINVAL, "score_model_score: model and rows must not be NULL");
+    if (!m->evidence)
+        return sc_score_rows(m, rows, n_rows, margin, pd, score, grade, reasons);
+    return sc_score_with_evidence(m, rows, n_rows, margin, pd, score, grade, reasons, sc_score_rows);
 }
 
 int score_model_score_panel(const score_model *m, const score_panel *panel, const char *asof,

@@ -27,6 +27,18 @@ typedef struct sc_reason_info {
 
 extern const sc_reason_info sc_reasons[SC_N_FEATURES];
 
+/* score_model_score without evidence. */
+int sc_score_rows(const score_model *m, const float *rows, size_t n_rows, double *margin,
+                  double *pd, int *score, int *grade, int *reasons);
+
+/* evidence.c: score through `score` into scratch, append the batch's
+ * records to the model's log, then copy the outputs out. */
+typedef int (*sc_score_fn)(const score_model *m, const float *rows, size_t n_rows,
+                           double *margin, double *pd, int *score, int *grade, int *reasons);
+int sc_score_with_evidence(const score_model *m, const float *rows, size_t n_rows,
+                           double *margin, double *pd, int *score, int *grade, int *reasons,
+                           sc_score_fn fn);
+
 /* The texts of feature `feature` of spec v1 at `value`. */
 void sc_reason_text(size_t feature, double value, sc_str *zh, sc_str *en);
 
