@@ -29,6 +29,8 @@ static const char help[] =
     "                    with its line number; a bad line is reported on stderr as\n"
     "                    file:line: message and the batch goes on\n"
     "  --config FILE     the bank's parameters (JSON; every key optional)\n"
+    "  --evidence DIR    log every priced request in the evidence log DIR (made when\n"
+    "                    missing; docs/evidence.md); --actor NAME: who decides\n"
     "  --output FILE     write the results there instead of stdout\n"
     "  --show-config     print the configuration in force, every key, and stop\n"
     "  --model MODEL --signals FILE [--signals FILE ...] --asof YYYY-MM\n"
@@ -279,7 +281,7 @@ int cmd_enhance(int argc, char **argv)
         return EXIT_DONE;
     }
     const char *request = NULL, *requests = NULL, *config_path = NULL, *output = NULL;
-    const char *model_path = NULL, *asof = NULL;
+    const char *model_path = NULL, *asof = NULL, *evidence = NULL, *actor = NULL;
     cli_signals signals = {0};
     int show = 0;
     cli_args a;
@@ -291,6 +293,8 @@ int cmd_enhance(int argc, char **argv)
                             : !strcmp(opt, "--output")   ? &output
                             : !strcmp(opt, "--model")    ? &model_path
                             : !strcmp(opt, "--asof")     ? &asof
+                            : !strcmp(opt, "--evidence") ? &evidence
+                            : !strcmp(opt, "--actor")    ? &actor
                                                          : NULL;
         int taken = cli_signals_option(&a, opt, &signals);
         if (taken < 0)
@@ -356,10 +360,28 @@ int cmd_enhance(int argc, char **argv)
         score_panel_free(panel);
         return status;
     }
+    /* --evidence: an enhance record of every priced request (and the
+     * model's score records when the PD comes from a model) */
+    score_evidence_log *log = NULL;
+    if (evidence && (cli_evidence_open(name, evidence, &log) != EXIT_DONE ||
+                     (rc = score_enhance_config_attach_evidence(config, log,
+                                                                cli_evidence_actor(actor))) ||
+                     (model && (rc = score_model_attach_evidence(model, log,
+                                                                 cli_evidence_actor(actor),
+                                                                 model_path))))) {
+        if (log)
+            cli_fail(name, evidence, rc);
+        score_enhance_config_free(config);
+        score_model_free(model);
+        score_panel_free(panel);
+        score_evidence_close(log);
+        return EXIT_UNUSABLE;
+    }
     cli_output o = {0};
     FILE *out = stdout;
     if (output) {
         if (cli_output_open(&o, output) != 0) {
+            score_evidence_close(log);
             score_enhance_config_free(config);
             score_model_free(model);
             score_panel_free(panel);
@@ -373,6 +395,7 @@ int cmd_enhance(int argc, char **argv)
         status = EXIT_REJECTED;
     score_enhance_config_free(config);
     score_model_free(model);
+    score_evidence_close(log);
     score_panel_free(panel);
     if (output) {
         if (status == EXIT_UNUSABLE)

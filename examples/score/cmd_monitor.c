@@ -8,7 +8,7 @@
 typedef struct monitor_args {
     const char *command;
     cli_signals signals;
-    const char *model, *asof, *previous, *out, *config, *labels;
+    const char *model, *asof, *previous, *out, *config, *labels, *evidence, *actor;
     int show_config;
     int needs_out, needs_labels;
 } monitor_args;
@@ -29,6 +29,7 @@ static int parse(monitor_args *m, const char *allowed, int argc, char **argv)
         const char **slot = !strcmp(name, "model") ? &m->model : !strcmp(name, "asof") ? &m->asof
                           : !strcmp(name, "previous") ? &m->previous : !strcmp(name, "out") ? &m->out
                           : !strcmp(name, "config") ? &m->config : !strcmp(name, "labels") ? &m->labels
+                          : !strcmp(name, "evidence") ? &m->evidence : !strcmp(name, "actor") ? &m->actor
                           : NULL;
         const char *hit = *name ? strstr(allowed, name) : NULL;
         size_t len = strlen(name);
@@ -105,6 +106,8 @@ static const char monitor_help[] =
     "  --config FILE   thresholds, severities, alerts switched off (JSON; see\n"
     "                  --show-config for every key and its default; docs/monitoring.md)\n"
     "  --show-config   print the configuration in force and stop\n"
+    "  --evidence DIR  record the model bundle and configuration in force in the\n"
+    "                  evidence log DIR (docs/evidence.md); --actor NAME: who runs it\n"
     "\n"
     "exit status: 0 done; 1 usage; 2 an input could not be used (nothing written);\n"
     "             3 done, but some signal lines were rejected\n";
@@ -162,6 +165,39 @@ static int show_config(const score_monitor_config *config)
     return EXIT_DONE;
 }
 
+/* --evidence: which model bundle and which configuration the alerts come
+ * from (a model_loaded and a config_loaded record). The alerts themselves
+ * are not decisions on credit and are not logged one by one. */
+static int log_monitor(const monitor_args *m, score_model *model,
+                       const score_monitor_config *config)
+{
+    score_evidence_log *log;
+    if (cli_evidence_open("monitor", m->evidence, &log) != EXIT_DONE)
+        return EXIT_UNUSABLE;
+    const char *actor = cli_evidence_actor(m->actor);
+    int rc = score_model_attach_evidence(model, log, actor, m->model);
+    score_model_attach_evidence(model, NULL, NULL, NULL);
+    size_t len = 0;
+    char *text = NULL;
+    if (rc == SCORE_OK && (rc = score_monitor_config_json(config, NULL, 0, &len)) == SCORE_OK &&
+        !(text = malloc(len + 1)))
+        rc = SCORE_ENOMEM;
+    if (rc == SCORE_OK && (rc = score_monitor_config_json(config, text, len + 1, &len)) == SCORE_OK) {
+        score_evidence_entry e;
+        score_evidence_entry_init(&e);
+        e.kind = SCORE_EVIDENCE_CONFIG_LOADED;
+        e.actor = actor;
+        score_evidence_sha256_file(m->model, e.model_sha256);
+        score_evidence_sha256(text, len, e.config_sha256);
+        e.body = text;
+        e.body_length = len;
+        rc = score_evidence_append(log, &e, 1, NULL);
+    }
+    free(text);
+    score_evidence_close(log);
+    return rc == SCORE_OK ? EXIT_DONE : cli_fail("monitor", m->evidence, rc);
+}
+
 int cmd_monitor(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -169,7 +205,7 @@ int cmd_monitor(int argc, char **argv)
         return EXIT_DONE;
     }
     monitor_args m = {.command = "monitor", .needs_out = 1};
-    if (parse(&m, "model asof previous out config show-config", argc, argv) != 0)
+    if (parse(&m, "model asof previous out config show-config evidence actor", argc, argv) != 0)
         return EXIT_USAGE;
     score_monitor_config *config = NULL;
     int rc;
@@ -186,6 +222,12 @@ int cmd_monitor(int argc, char **argv)
     if (status == EXIT_UNUSABLE) {
         score_monitor_config_free(config);
         return status;
+    }
+    if (m.evidence && status != EXIT_UNUSABLE && log_monitor(&m, model, config) != EXIT_DONE) {
+        score_panel_free(panel);
+        score_model_free(model);
+        score_monitor_config_free(config);
+        return EXIT_UNUSABLE;
     }
     score_alerts *alerts;
     rc = score_monitor_evaluate(model, config, panel, m.asof, m.previous, &alerts);
