@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sodium.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "evidence.h"
 
@@ -46,9 +48,13 @@ int sc_evid_tree_open(sc_evid_tree *t, const char *dir, uint64_t size, int writa
 
 void sc_evid_tree_close(sc_evid_tree *t)
 {
-    for (int k = 0; k < SC_EVID_LEVELS; k++)
+    for (int k = 0; k < SC_EVID_LEVELS; k++) {
         if (t->fd[k] >= 0)
             close(t->fd[k]);
+        if (t->map[k])
+            munmap(t->map[k], t->mapped[k]);
+        t->map[k] = NULL;
+    }
     sc_free(t->dir);
     t->dir = NULL;
 }
@@ -62,11 +68,35 @@ uint64_t sc_evid_tree_stored(sc_evid_tree *t, int k)
     return end < 0 ? 0 : (uint64_t)end / SC_EVID_HASH;
 }
 
+/* Map level k again when node i lies beyond what is mapped (it grew). */
+static void remap(sc_evid_tree *t, int k, int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || (size_t)st.st_size <= t->mapped[k])
+        return;
+    if (t->map[k])
+        munmap(t->map[k], t->mapped[k]);
+    t->map[k] = NULL;
+    t->mapped[k] = 0;
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    if (p != MAP_FAILED) {
+        t->map[k] = p;
+        t->mapped[k] = (size_t)st.st_size;
+    }
+}
+
 int sc_evid_tree_node(sc_evid_tree *t, int k, uint64_t i, uint8_t out[SC_EVID_HASH])
 {
     int fd = tree_fd(t, k);
     if (fd < 0)
         return fd;
+    size_t end = (size_t)(i + 1) * SC_EVID_HASH;
+    if (end > t->mapped[k])
+        remap(t, k, fd);
+    if (end <= t->mapped[k]) {
+        memcpy(out, t->map[k] + end - SC_EVID_HASH, SC_EVID_HASH);
+        return SCORE_OK;
+    }
     ssize_t got = pread(fd, out, SC_EVID_HASH, (off_t)(i * SC_EVID_HASH));
     if (got != SC_EVID_HASH)
         return sc_error(SCORE_ECORRUPT, "%s/tree.%d: node %llu is missing (the tree is shorter "
@@ -90,6 +120,33 @@ static int level_of(uint64_t n)
     return k;
 }
 
+/* The right edge of the tree of n leaves, bottom up: popcount(n) reads. */
+static int edge_of(sc_evid_tree *t, uint64_t n)
+{
+    if (t->edge_n == n)
+        return SCORE_OK;
+    int have = 0;
+    for (int j = 0; j < SC_EVID_LEVELS; j++) {
+        if (n >> j & 1) {
+            uint8_t left[SC_EVID_HASH];
+            int rc = sc_evid_tree_node(t, j, (n >> j) - 1, left);
+            if (rc != SCORE_OK) {
+                t->edge_n = 0;
+                return rc;
+            }
+            if (have)
+                sc_evid_node_hash(left, t->edge[j], t->edge[j + 1]);
+            else
+                memcpy(t->edge[j + 1], left, SC_EVID_HASH);
+            have = 1;
+        } else {
+            memcpy(t->edge[j + 1], t->edge[j], SC_EVID_HASH);
+        }
+    }
+    t->edge_n = n;
+    return SCORE_OK;
+}
+
 int sc_evid_tree_mth(sc_evid_tree *t, uint64_t lo, uint64_t n, uint8_t out[SC_EVID_HASH])
 {
     if (n == 0) {
@@ -98,6 +155,18 @@ int sc_evid_tree_mth(sc_evid_tree *t, uint64_t lo, uint64_t n, uint8_t out[SC_EV
     }
     if ((n & (n - 1)) == 0 && lo % n == 0)
         return sc_evid_tree_node(t, level_of(n), lo / n, out);
+    /* The right edge of the tree of lo + n leaves, as PATH and PROOF ask
+     * for it (aligned): one pass computes every level of it. */
+    {
+        uint64_t size = lo + n;
+        int j = level_of(n);
+        if (((size >> j) << j) == lo) {
+            int rc = edge_of(t, size);
+            if (rc == SCORE_OK)
+                memcpy(out, t->edge[j], SC_EVID_HASH);
+            return rc;
+        }
+    }
     uint64_t k = split_of(n);
     uint8_t l[SC_EVID_HASH], r[SC_EVID_HASH];
     int rc = sc_evid_tree_mth(t, lo, k, l);
