@@ -2097,14 +2097,16 @@ SCORE_API int score_evidence_document_find(score_evidence_log *log, int kind,
                                            int64_t *registered, int64_t *face_amount);
 
 /*
- * score_evidence_replay: recompute every score record of the log whose
- * model hash is that of `bundle_path` (or every score record, with
- * all_models) with `model`, from its stored feature vector, and compare PD
- * (bit for bit), score, grade and reasons. *checked and *differ (either may
- * be NULL) receive the counts; `report` (may be NULL) is told of each
- * record that differs, with its number, what differs and, when the
- * record's bundle hash is not this bundle's, that the bundle is the cause.
- * Fails: SCORE_EINVAL, SCORE_EIO, SCORE_ECORRUPT, SCORE_ENOMEM.
+ * score_evidence_replay: recompute every score record of the log with
+ * `model` from its stored feature vector, and compare the PD (bit for bit),
+ * score, grade and reasons. *checked and *differ (either may be NULL)
+ * receive the counts; `report` (may be NULL) is told of each record that
+ * differs (a SCORE_DIAG_ERROR diagnostic whose line is the record number):
+ * what differs and, when `bundle_path` (the file `model` was read from; may
+ * be NULL) hashes otherwise than the record's bundle, that the bundle is
+ * the cause. The model's own log, if any, is not written. Reads the whole
+ * log once. Fails: SCORE_EINVAL, SCORE_EIO, SCORE_ECORRUPT (a damaged
+ * record), SCORE_ENOMEM. Thread-safe.
  */
 SCORE_API int score_evidence_replay(score_evidence_log *log, const score_model *model,
                                     const char *bundle_path, score_diagnostic_fn report,
