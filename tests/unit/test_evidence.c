@@ -22,18 +22,31 @@
 #include "scorecard/scorecard.h"
 #include "helpers.h"
 
+/* Paths live in a ring of static buffers: each test runs in its own
+ * process and uses a path soon after making it. */
+static char *path_buffer(void)
+{
+    static char ring[256][512];
+    static int next;
+    return ring[next++ % 256];
+}
+
 static char *temp_dir(const char *tag)
 {
-    char *d = malloc(256);
-    snprintf(d, 256, "/tmp/score_evid_%s_XXXXXX", tag);
+    char *d = path_buffer();
+    snprintf(d, 512, "/tmp/score_evid_%s_XXXXXX", tag);
     cr_assert_not_null(mkdtemp(d));
     return d;
 }
 
 static char *path_in(const char *dir, const char *file)
 {
-    char *p = malloc(512);
-    snprintf(p, 512, "%s/%s", dir, file);
+    char *p = path_buffer();
+    size_t a = strlen(dir), b = strlen(file);
+    cr_assert_lt(a + b + 2, 512);
+    memmove(p, dir, a);
+    p[a] = '/';
+    memcpy(p + a + 1, file, b + 1);
     return p;
 }
 
@@ -77,8 +90,6 @@ static void copy_dir(const char *from, const char *to)
         uint8_t *bytes = read_all(a, &n);
         write_all(b, bytes, n);
         free(bytes);
-        free(a);
-        free(b);
     }
     closedir(d);
 }
@@ -122,7 +133,7 @@ static void append_n(score_evidence_log *log, uint64_t first, uint64_t n)
 }
 
 typedef struct lfix {
-    char *dir, *keys, *key, *pub, *alt;
+    char dir[512], keys[512], key[512], pub[512], alt[512];
     uint8_t public_key[32];
     size_t ends[64];            /* the log's offset after each record */
     size_t n;
@@ -131,12 +142,12 @@ typedef struct lfix {
 /* A log of 40 records with heads signed at 13, 27 and 40 records. */
 static void build(lfix *f)
 {
-    f->alt = NULL;
-    f->dir = temp_dir("log");
-    f->keys = temp_dir("keys");
+    f->alt[0] = 0;
+    strcpy(f->dir, temp_dir("log"));
+    strcpy(f->keys, temp_dir("keys"));
     cr_assert_eq(score_evidence_keygen(f->keys), SCORE_OK, "%s", score_last_error());
-    f->key = path_in(f->keys, "evidence.key");
-    f->pub = path_in(f->keys, "evidence.pub");
+    strcpy(f->key, path_in(f->keys, "evidence.key"));
+    strcpy(f->pub, path_in(f->keys, "evidence.pub"));
     cr_assert_eq(score_evidence_public_key_read(f->pub, f->public_key), SCORE_OK);
     score_evidence_log *log = open_log(f->dir, f->key, 1);
     score_evidence_head h = {.size = sizeof h};
@@ -160,7 +171,6 @@ static void build(lfix *f)
     }
     cr_assert_eq(pos, size);
     free(bytes);
-    free(lp);
 }
 
 static size_t start_of(const lfix *f, size_t i)
@@ -192,14 +202,13 @@ static verdict verify_dir(const char *dir, const uint8_t *key, const score_evide
 /* Write `bytes` as the log of a copy of the lfix and verify it. */
 static verdict verify_altered(lfix *f, const uint8_t *bytes, size_t size)
 {
-    if (!f->alt) {
-        f->alt = temp_dir("alt");
+    if (!f->alt[0]) {
+        strcpy(f->alt, temp_dir("alt"));
         copy_dir(f->dir, f->alt);
     }
     char *lp = path_in(f->alt, "log");
     write_all(lp, bytes, size);
     verdict v = verify_dir(f->alt, f->public_key, NULL);
-    free(lp);
     return v;
 }
 
@@ -207,7 +216,6 @@ static uint8_t *log_bytes(const lfix *f, size_t *size)
 {
     char *lp = path_in(f->dir, "log");
     uint8_t *b = read_all(lp, size);
-    free(lp);
     return b;
 }
 
@@ -282,9 +290,12 @@ static uint8_t *splice3(const uint8_t *a, size_t an, const uint8_t *b, size_t bn
                        const uint8_t *c, size_t cn, size_t *n)
 {
     uint8_t *out = malloc(an + bn + cn + 1);
-    memcpy(out, a, an);
-    memcpy(out + an, b, bn);
-    memcpy(out + an + bn, c, cn);
+    if (an)
+        memcpy(out, a, an);
+    if (bn)
+        memcpy(out + an, b, bn);
+    if (cn)
+        memcpy(out + an + bn, c, cn);
     *n = an + bn + cn;
     return out;
 }
