@@ -2026,8 +2026,11 @@ SCORE_API int score_evidence_sha256_file(const char *path, uint8_t *out);
  * fsync before the call returns, and a failed append fails the call
  * (SCORE_EIO) as if nothing was scored. A model_loaded record is appended
  * now. `log` NULL detaches. The log must outlive the attachment; the
- * model's other functions are unchanged. Not thread-safe with scoring on
- * the same model: attach before sharing it. Fails: SCORE_EINVAL, SCORE_EIO,
+ * model's other functions are unchanged, but score_monitor_evaluate,
+ * score_drift_compute and score_report_new score through score_model_score
+ * too: detach before handing the model to them, or they log as well (and
+ * depend on the log's disk). Not thread-safe with scoring on the same
+ * model: attach before sharing it. Fails: SCORE_EINVAL, SCORE_EIO,
  * SCORE_ENOMEM.
  */
 SCORE_API int score_model_attach_evidence(score_model *model, score_evidence_log *log,
