@@ -2169,6 +2169,370 @@ SCORE_API int score_monitor_evaluate_batch(const score_model *model,
                                            const score_batch_options *options,
                                            score_alerts **out);
 
+/* ======================================================================
+ * 12. Evidence: a signed, tamper-evident log of decisions
+ *
+ * An evidence log is a directory holding an append-only, numbered,
+ * hash-chained log of records: which decision (a score, an explanation, a
+ * price), when, by whom, under which model bundle and configuration (their
+ * SHA-256), on which inputs (the SHA-256 of the feature vector as float32
+ * bits, or of the request's canonical JSON) and with which outputs. The
+ * records are the leaves of a Merkle tree as in RFC 9162 (Certificate
+ * Transparency): the operator signs tree heads (size, root hash, time)
+ * with an Ed25519 key, and anyone holding the public key can check an
+ * inclusion proof (this record is in the tree of that head) or a
+ * consistency proof (the later head extends the earlier one).
+ * docs/evidence.md gives the formats and what a check proves.
+ *
+ * Appending is durable: the records of one call reach the disk (fsync)
+ * before it returns, one sync per call. One process writes a log at a
+ * time (a second gets SCORE_EBUSY). A log handle may be shared by threads:
+ * appends are serialised inside it. Hashing and signing are libsodium's.
+ * ====================================================================== */
+
+/* Record kinds. */
+#define SCORE_EVIDENCE_SCORE         1  /* a PD, score, grade and reasons */
+#define SCORE_EVIDENCE_EXPLAIN       2  /* the same with every contribution */
+#define SCORE_EVIDENCE_ENHANCE       3  /* a limit, capital and price */
+#define SCORE_EVIDENCE_POOL_EVENT    4  /* an event applied to a pool */
+#define SCORE_EVIDENCE_MODEL_LOADED  5  /* a model bundle put in service */
+#define SCORE_EVIDENCE_CONFIG_LOADED 6  /* a configuration put in service */
+#define SCORE_EVIDENCE_DOCUMENT      7  /* a financed document registered */
+
+#define SCORE_EVIDENCE_HASH 32          /* bytes of a SHA-256 */
+
+typedef struct score_evidence_log score_evidence_log;
+
+/* score_evidence_kind_name: "score", "explain", "enhance", "pool_event",
+ * "model_loaded", "config_loaded", "document"; NULL for another value. */
+SCORE_API const char *score_evidence_kind_name(int kind);
+
+/*
+ * score_evidence_keygen: make an Ed25519 key pair for signing tree heads:
+ * `dir`/evidence.key (the private key, mode 0600, never overwritten) and
+ * `dir`/evidence.pub (the public key, to hand to whoever checks). The
+ * directory must exist. Fails: SCORE_EINVAL (NULL), SCORE_EIO (cannot
+ * write, or evidence.key exists already). Thread-safe.
+ */
+SCORE_API int score_evidence_keygen(const char *dir);
+
+/*
+ * score_evidence_public_key_read: read a public key file written by
+ * score_evidence_keygen into key[32]. Fails: SCORE_EIO, SCORE_EFORMAT (not
+ * such a file), SCORE_EINVAL. Thread-safe.
+ */
+SCORE_API int score_evidence_public_key_read(const char *path, uint8_t *key);
+
+typedef struct score_evidence_open_options {
+    size_t size;                     /* sizeof(score_evidence_open_options) */
+    int create;                      /* make the directory's log when there is none */
+    int read_only;                   /* never write (proofs, replay, reading) */
+    const char *private_key;         /* evidence.key to sign heads with; NULL: none */
+    score_diagnostic_fn diagnostic;  /* told of warnings (a torn tail cut); may be NULL */
+    void *user;
+} score_evidence_open_options;
+
+/* score_evidence_open_options_init: no create, writable, no key. */
+SCORE_API void score_evidence_open_options_init(score_evidence_open_options *options);
+
+/*
+ * score_evidence_open: open (or, with options->create, make) the log in
+ * directory `dir`. Opening checks the end of the log against its tree: a
+ * record cut short at the very end (a write torn by a crash, never
+ * acknowledged) is cut off with a warning to options->diagnostic (unless
+ * read_only); anything else wrong at the end (a record missing that the
+ * tree holds, a complete record with a bad checksum) is SCORE_ECORRUPT
+ * naming the record. Use score_evidence_verify for a full check. The
+ * private key file must not be readable by group or others.
+ * The caller owns *out (score_evidence_close).
+ * Fails: SCORE_EINVAL (NULL, bad size, a private key file with group or
+ * other permissions), SCORE_ENOTFOUND (no log and no create), SCORE_EIO,
+ * SCORE_EBUSY (another process writes it), SCORE_EFORMAT, SCORE_EVERSION,
+ * SCORE_ECORRUPT, SCORE_ENOMEM.
+ */
+SCORE_API int score_evidence_open(const char *dir, const score_evidence_open_options *options,
+                                  score_evidence_log **out);
+
+/* score_evidence_close: close a log. Accepts NULL. Every append already
+ * reached the disk. */
+SCORE_API void score_evidence_close(score_evidence_log *log);
+
+/* score_evidence_size: the number of records (0 for NULL). Thread-safe. */
+SCORE_API uint64_t score_evidence_size(score_evidence_log *log);
+
+/*
+ * One record to append. The body's layout for each kind is in
+ * docs/evidence.md; score_model_attach_evidence and
+ * score_enhance_config_attach_evidence write score and enhance records
+ * themselves. Hashes that do not apply are zeros.
+ */
+typedef struct score_evidence_entry {
+    size_t size;                     /* sizeof(score_evidence_entry) */
+    int kind;                        /* SCORE_EVIDENCE_* */
+    int64_t time_us;                 /* UTC microseconds since 1970; 0: now */
+    const char *actor;               /* who decided; printable, at most 255 bytes; NULL: "" */
+    uint8_t model_sha256[SCORE_EVIDENCE_HASH];
+    uint8_t config_sha256[SCORE_EVIDENCE_HASH];
+    uint8_t input_sha256[SCORE_EVIDENCE_HASH];
+    const void *body;                /* kind-specific bytes, at most 1 MiB - 399 */
+    size_t body_length;
+} score_evidence_entry;
+
+/* score_evidence_entry_init: set `size`, everything else 0. */
+SCORE_API void score_evidence_entry_init(score_evidence_entry *entry);
+
+/*
+ * score_evidence_append: append n entries as records, numbered from
+ * *first (may be NULL), each carrying the hash of the one before, and make
+ * them durable with one fsync before returning. On failure nothing was
+ * acknowledged (a partial write is cut when the log is next opened).
+ * Fails: SCORE_EINVAL (NULL, read-only log, unknown kind, bad size, actor
+ * too long or with control characters), SCORE_ELIMIT (body too large),
+ * SCORE_EIO, SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_evidence_append(score_evidence_log *log, const score_evidence_entry *entries,
+                                    size_t n, uint64_t *first);
+
+/*
+ * score_evidence_record_json: record `index` as a JSON object (number,
+ * kind, time, actor, the hashes in hex, its leaf hash, the body decoded
+ * for score, explain, enhance and document records, else in hex), copied
+ * with a NUL into `buffer` (capacity 0 asks for the length, which *length
+ * receives without the NUL). Fails: SCORE_EINVAL (NULL, index beyond the
+ * log), SCORE_EIO, SCORE_ECORRUPT (the record does not match the tree),
+ * SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_evidence_record_json(score_evidence_log *log, uint64_t index, char *buffer,
+                                         size_t capacity, size_t *length);
+
+/* A signed tree head. */
+typedef struct score_evidence_head {
+    size_t size;                     /* sizeof(score_evidence_head) */
+    uint64_t tree_size;              /* records in the tree */
+    uint8_t root[SCORE_EVIDENCE_HASH];  /* RFC 9162 MTH of the records */
+    int64_t time_us;                 /* when it was signed, UTC microseconds */
+    uint8_t public_key[32];          /* the signer's key (informative: check with yours) */
+    uint8_t signature[64];           /* Ed25519 over "SCEVHEAD", size, time, root */
+} score_evidence_head;
+
+/*
+ * score_evidence_sign_head: sign the head of the log as it is now with the
+ * key given at open, keep it in the log's list of heads, and copy it to
+ * *head (its size set by the caller). Fails: SCORE_EINVAL (NULL, no key,
+ * read-only), SCORE_EIO, SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_evidence_sign_head(score_evidence_log *log, score_evidence_head *head);
+
+/*
+ * score_evidence_head_json: a head as one JSON object ({"tree_size": ...,
+ * "root": hex, "time": "2026-12-04T16:00:00.000000Z", "time_us": ...,
+ * "public_key": hex, "signature": hex}) into `buffer` as
+ * score_evidence_record_json. score_evidence_head_parse reads one back
+ * (head->size set by the caller); it checks the form, not the signature.
+ * Fails: SCORE_EINVAL, SCORE_EFORMAT (naming the key). Thread-safe.
+ */
+SCORE_API int score_evidence_head_json(const score_evidence_head *head, char *buffer,
+                                       size_t capacity, size_t *length);
+SCORE_API int score_evidence_head_parse(const char *text, size_t length,
+                                        score_evidence_head *head);
+
+/*
+ * score_evidence_head_check: SCORE_OK when head->signature is the
+ * signature of `public_key` (32 bytes) over the head; SCORE_ECORRUPT
+ * otherwise (a forged or altered head, or one signed by another key).
+ * SCORE_EINVAL for NULL. Thread-safe.
+ */
+SCORE_API int score_evidence_head_check(const score_evidence_head *head,
+                                        const uint8_t *public_key);
+
+/*
+ * score_evidence_root: the RFC 9162 root hash of the first tree_size
+ * records, from the stored tree in O(log n). Fails: SCORE_EINVAL (NULL,
+ * tree_size beyond the log), SCORE_ECORRUPT (the tree is damaged),
+ * SCORE_EIO. Thread-safe.
+ */
+SCORE_API int score_evidence_root(score_evidence_log *log, uint64_t tree_size, uint8_t *root);
+
+/* score_evidence_leaf_hash: record index's RFC 9162 leaf hash (32 bytes),
+ * SHA-256(0x00 || the record's number and payload). Fails as
+ * score_evidence_root. Thread-safe. */
+SCORE_API int score_evidence_leaf_hash(score_evidence_log *log, uint64_t index, uint8_t *hash);
+
+/*
+ * score_evidence_prove_inclusion: the RFC 9162 inclusion proof (audit path)
+ * of record `index` in the tree of the first `tree_size` records: *n hashes
+ * of 32 bytes into path (room for `capacity` hashes; 64 is always enough).
+ * score_evidence_prove_consistency: the consistency proof between the trees
+ * of old_size (> 0) and tree_size records. Both read O(log n) stored
+ * hashes, never the log. Fails: SCORE_EINVAL (NULL, sizes out of range),
+ * SCORE_ELIMIT (capacity too small), SCORE_ECORRUPT, SCORE_EIO.
+ * Thread-safe.
+ */
+SCORE_API int score_evidence_prove_inclusion(score_evidence_log *log, uint64_t index,
+                                             uint64_t tree_size, uint8_t *path,
+                                             size_t capacity, size_t *n);
+SCORE_API int score_evidence_prove_consistency(score_evidence_log *log, uint64_t old_size,
+                                               uint64_t tree_size, uint8_t *path,
+                                               size_t capacity, size_t *n);
+
+/*
+ * score_evidence_check_inclusion / score_evidence_check_consistency: check
+ * a proof with nothing but hashes (RFC 9162 sections 2.1.3.2 and 2.1.4.2):
+ * that the leaf hash `leaf` is number `index` of the tree of `tree_size`
+ * leaves whose root is `root`; that the tree of old_size leaves with root
+ * old_root is the first part of the tree of tree_size leaves with root
+ * `root`. SCORE_OK, or SCORE_ECORRUPT when the proof fails; SCORE_EINVAL
+ * for NULL or sizes out of range. Thread-safe.
+ */
+SCORE_API int score_evidence_check_inclusion(const uint8_t *leaf, uint64_t index,
+                                             uint64_t tree_size, const uint8_t *path, size_t n,
+                                             const uint8_t *root);
+SCORE_API int score_evidence_check_consistency(uint64_t old_size, const uint8_t *old_root,
+                                               uint64_t tree_size, const uint8_t *root,
+                                               const uint8_t *path, size_t n);
+
+typedef struct score_evidence_verify_options {
+    size_t size;                     /* sizeof(score_evidence_verify_options) */
+    const uint8_t *public_key;       /* 32 bytes; NULL: signatures are not checked */
+    const score_evidence_head *head; /* a head published earlier; NULL: none */
+    score_diagnostic_fn diagnostic;  /* told of warnings (a torn tail); may be NULL */
+    void *user;
+    score_progress_fn progress;      /* stage "verify", bytes; may be NULL */
+    void *progress_user;
+} score_evidence_verify_options;
+
+SCORE_API void score_evidence_verify_options_init(score_evidence_verify_options *options);
+
+typedef struct score_evidence_verify_result {
+    size_t size;                     /* sizeof(score_evidence_verify_result) */
+    uint64_t records;                /* records checked */
+    uint64_t heads;                  /* stored heads checked */
+    uint64_t bad_record;             /* the first bad record, UINT64_MAX when none is named */
+    uint64_t torn_bytes;             /* bytes of an unacknowledged torn tail (a warning) */
+} score_evidence_verify_result;
+
+/*
+ * score_evidence_verify: check the whole log in `dir` without writing:
+ * every record's framing, number and payload; the chain (each record
+ * carries the hash of the one before); every leaf and node of the stored
+ * tree against the records; every stored head's root and, with a public
+ * key, its signature; and options->head (a head published earlier: its
+ * signature, and that the log still holds the tree it signed). On failure
+ * the last error names the first bad record (or head) and what is wrong
+ * with it, and result->bad_record its number. A record cut short at the
+ * very end that no head or tree entry holds is a torn tail: a warning, not
+ * a failure. Reads the log once, sequentially (mapped).
+ * Fails: SCORE_ECORRUPT (any damage or tampering), SCORE_EINVAL,
+ * SCORE_ENOTFOUND, SCORE_EIO, SCORE_EFORMAT, SCORE_EVERSION, SCORE_ENOMEM,
+ * SCORE_ECANCELED. Thread-safe (it opens its own files).
+ */
+SCORE_API int score_evidence_verify(const char *dir, const score_evidence_verify_options *options,
+                                    score_evidence_verify_result *result);
+
+/* score_evidence_sha256 / score_evidence_sha256_file: the SHA-256 of bytes
+ * or of a whole file into out[32]. Fails: SCORE_EINVAL, SCORE_EIO. */
+SCORE_API int score_evidence_sha256(const void *data, size_t length, uint8_t *out);
+SCORE_API int score_evidence_sha256_file(const char *path, uint8_t *out);
+
+/*
+ * score_model_attach_evidence: from now on every row that
+ * score_model_score (and so score_model_score_panel) scores with this model
+ * is appended to `log` as a score record: the actor, the SHA-256 of the
+ * bundle file `bundle_path` (hashed now; NULL: zeros), the feature vector
+ * (its float32 bits stored and hashed) and the PD, score, grade and
+ * reasons. One call scores a batch: its records reach the disk with one
+ * fsync before the call returns, and a failed append fails the call
+ * (SCORE_EIO) as if nothing was scored. A model_loaded record is appended
+ * now. `log` NULL detaches. The log must outlive the attachment; the
+ * model's other functions are unchanged, but score_monitor_evaluate,
+ * score_drift_compute and score_report_new score through score_model_score
+ * too: detach before handing the model to them, or they log as well (and
+ * depend on the log's disk). Not thread-safe with scoring on the same
+ * model: attach before sharing it. Fails: SCORE_EINVAL, SCORE_EIO,
+ * SCORE_ENOMEM.
+ */
+SCORE_API int score_model_attach_evidence(score_model *model, score_evidence_log *log,
+                                          const char *actor, const char *bundle_path);
+
+/*
+ * score_enhance_config_attach_evidence: from now on every
+ * score_enhance_compute under `config` appends an enhance record: the
+ * actor, the SHA-256 of the configuration's canonical JSON
+ * (score_enhance_config_json), of the request's canonical JSON (stored in
+ * the record), the limit, capital and rate with and without enhancements;
+ * durable before the call returns. With a log attached,
+ * score_enhance_compute allocates and may fail with SCORE_EIO or
+ * SCORE_ENOMEM. A config_loaded record is appended now. `log` NULL
+ * detaches. Attach before sharing the configuration between threads.
+ * Fails: SCORE_EINVAL, SCORE_EIO, SCORE_ENOMEM.
+ */
+SCORE_API int score_enhance_config_attach_evidence(score_enhance_config *config,
+                                                   score_evidence_log *log, const char *actor);
+
+/* Financed documents: kinds for score_evidence_register. */
+#define SCORE_DOCUMENT_ORDER      1
+#define SCORE_DOCUMENT_INVOICE    2
+#define SCORE_DOCUMENT_RECEIVABLE 3
+#define SCORE_DOCUMENT_PATENT     4
+
+typedef struct score_evidence_document {
+    size_t size;                     /* sizeof(score_evidence_document) */
+    int kind;                        /* SCORE_DOCUMENT_* */
+    uint8_t doc_hash[SCORE_EVIDENCE_HASH];  /* the holder's SHA-256 of the document */
+    int64_t amount;                  /* fen financed against it by this registration, > 0 */
+    int64_t face_amount;             /* fen the document is worth; 0: equal to amount.
+                                        The first registration fixes it. */
+    const char *lender;              /* who finances it: printable, 1..64 bytes */
+    char uscc[19];                   /* the enterprise holding the document */
+} score_evidence_document;
+
+SCORE_API void score_evidence_document_init(score_evidence_document *document);
+
+/*
+ * score_evidence_register: register a financed document in the log's
+ * registry: what is stored is the document hash salted with the log's salt
+ * (`dir`/salt, made with the log, shared among the lenders of one
+ * platform), never the hash itself. Refused with SCORE_EREJECTED, and
+ * *first (may be NULL) set to the number of the document's first
+ * registration, when the document is registered already by another lender
+ * (double financing), or when the amounts registered against it would
+ * exceed its face amount. On success *record receives the new record's
+ * number. The registry is read from the log on first use (one pass).
+ * Fails also: SCORE_EINVAL (NULL, bad kind, amount, lender or USCC),
+ * SCORE_EIO, SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_evidence_register(score_evidence_log *log,
+                                      const score_evidence_document *document, uint64_t *record,
+                                      uint64_t *first);
+
+/*
+ * score_evidence_document_find: whether a document (its kind and holder's
+ * hash) is registered: *found 0 or 1; when 1, *first the number of its
+ * first registration, *registered the fen registered against it and
+ * *face_amount its face amount (any of them may be NULL). A lender checks
+ * orders and receivables with it before counting them towards a limit.
+ * Fails: SCORE_EINVAL, SCORE_EIO, SCORE_ECORRUPT, SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_evidence_document_find(score_evidence_log *log, int kind,
+                                           const uint8_t *doc_hash, int *found, uint64_t *first,
+                                           int64_t *registered, int64_t *face_amount);
+
+/*
+ * score_evidence_replay: recompute every score record of the log with
+ * `model` from its stored feature vector, and compare the PD (bit for bit),
+ * score, grade and reasons. *checked and *differ (either may be NULL)
+ * receive the counts; `report` (may be NULL) is told of each record that
+ * differs (a SCORE_DIAG_ERROR diagnostic whose line is the record number):
+ * what differs and, when `bundle_path` (the file `model` was read from; may
+ * be NULL) hashes otherwise than the record's bundle, that the bundle is
+ * the cause. The model's own log, if any, is not written. Reads the whole
+ * log once. Fails: SCORE_EINVAL, SCORE_EIO, SCORE_ECORRUPT (a damaged
+ * record), SCORE_ENOMEM. Thread-safe.
+ */
+SCORE_API int score_evidence_replay(score_evidence_log *log, const score_model *model,
+                                    const char *bundle_path, score_diagnostic_fn report,
+                                    void *user, uint64_t *checked, uint64_t *differ);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang libclang-rt-dev locales
-  zlib1g-dev libjansson-dev libxgboost-dev libcriterion-dev abigail-tools
+  zlib1g-dev libjansson-dev libsodium-dev libxgboost-dev libcriterion-dev abigail-tools
   python3 python3-numpy python3-pytest python3-xgboost python3-pandas
   default-jdk-headless junit4
   python3-sklearn python3-tqdm python3-venv python3-pip python3-setuptools

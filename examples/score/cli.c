@@ -182,3 +182,19 @@ int cli_default_threads(void)
     unsigned n = score_cpus_available();
     return n > 256 ? 256 : (int)n;
 }
+
+int cli_attach_evidence(const char *command, const char *dir, const char *actor,
+                        score_model *model, const char *model_path, score_evidence_log **log)
+{
+    *log = NULL;
+    if (cli_evidence_open(command, dir, log) != EXIT_DONE)
+        return EXIT_UNUSABLE;
+    int rc = score_model_attach_evidence(model, *log, cli_evidence_actor(actor), model_path);
+    if (rc != SCORE_OK) {
+        cli_fail(command, dir, rc);
+        score_evidence_close(*log);
+        *log = NULL;
+        return EXIT_UNUSABLE;
+    }
+    return EXIT_DONE;
+}

@@ -229,5 +229,20 @@ int cmd_monitor(int argc, char **argv);
 int cmd_drift(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
+
+/* --evidence DIR on predict, explain, enhance, monitor: open (or make) the
+ * log; prints the message and returns EXIT_UNUSABLE on failure. */
+int cli_evidence_open(const char *command, const char *dir, score_evidence_log **log);
+/* Open the log DIR and attach it to the model (score records of every
+ * scoring call); EXIT_DONE or EXIT_UNUSABLE (printed; *log NULL). */
+int cli_attach_evidence(const char *command, const char *dir, const char *actor,
+                        score_model *model, const char *model_path, score_evidence_log **log);
+/* --evidence DIR and --actor NAME in an option table. */
+#define CLI_EVIDENCE_OPTIONS(dir, actor, what) \
+    CLI_OPT_DIR("evidence", dir, 0, "the evidence log (made when missing; docs/evidence.md):\n" what), \
+    CLI_OPT_TEXT("actor", actor, "NAME", 0, "(with --evidence) who decides")
+/* The actor recorded: --actor, else $LOGNAME, else "score". */
+const char *cli_evidence_actor(const char *given);
 
 #endif

@@ -350,6 +350,7 @@ int cmd_enhance(int argc, char **argv)
 {
     const char *request = NULL, *requests = NULL, *config_path = NULL, *output = NULL;
     const char *model_path = NULL, *asof = NULL, *approach_name = NULL;
+    const char *evidence = NULL, *actor = NULL;
     cli_signals signals = {0};
     int show = 0;
     cli_option options[] = {
@@ -368,6 +369,7 @@ int cmd_enhance(int argc, char **argv)
         CLI_OPT_TEXT("approach", &approach_name, "A", 0,
                      "standardised, firb, retail or auto (retail under the retail\n"
                      "threshold, else the configured approach); over the request's"),
+        CLI_EVIDENCE_OPTIONS(&evidence, &actor, "an enhance record of every priced request"),
         CLI_OPT_END,
     };
     cli_spec spec = {name, synopsis, about, exit_status, options};
@@ -417,10 +419,28 @@ int cmd_enhance(int argc, char **argv)
         score_panel_free(panel);
         return status;
     }
+    /* --evidence: an enhance record of every priced request (and the
+     * model's score records when the PD comes from a model) */
+    score_evidence_log *log = NULL;
+    if (evidence && (cli_evidence_open(name, evidence, &log) != EXIT_DONE ||
+                     (rc = score_enhance_config_attach_evidence(config, log,
+                                                                cli_evidence_actor(actor))) ||
+                     (model && (rc = score_model_attach_evidence(model, log,
+                                                                 cli_evidence_actor(actor),
+                                                                 model_path))))) {
+        if (log)
+            cli_fail(name, evidence, rc);
+        score_enhance_config_free(config);
+        score_model_free(model);
+        score_panel_free(panel);
+        score_evidence_close(log);
+        return EXIT_UNUSABLE;
+    }
     cli_output o = {0};
     FILE *out = stdout;
     if (output) {
         if (cli_output_open(&o, output) != 0) {
+            score_evidence_close(log);
             score_enhance_config_free(config);
             score_model_free(model);
             score_panel_free(panel);
@@ -434,6 +454,7 @@ int cmd_enhance(int argc, char **argv)
         status = EXIT_REJECTED;
     score_enhance_config_free(config);
     score_model_free(model);
+    score_evidence_close(log);
     score_panel_free(panel);
     if (output) {
         if (status == EXIT_UNUSABLE)

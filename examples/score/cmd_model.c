@@ -324,7 +324,7 @@ int cmd_predict(int argc, char **argv)
 {
     cli_signals signals = {0};
     const char *model_path = NULL, *asof = NULL, *table = NULL, *id = NULL, *out = NULL;
-    const char *reasons = NULL;
+    const char *reasons = NULL, *evidence = NULL, *actor = NULL;
     int threads = cli_default_threads();
     cli_option options[] = {
         CLI_OPT_IN("model", &model_path, "MODEL", CLI_REQUIRED, "the model bundle"),
@@ -336,6 +336,7 @@ int cmd_predict(int argc, char **argv)
         CLI_OPT_TEXT("reasons", &reasons, "N|none", 0,
                      "reasons a row (default: the model's); none computes no contributions"),
         CLI_OPT_THREADS(&threads),
+        CLI_EVIDENCE_OPTIONS(&evidence, &actor, "a score record of each row"),
         CLI_OPT_END,
     };
     cli_spec spec = {"predict", predict_synopsis, predict_about, NULL, options};
@@ -355,6 +356,12 @@ int cmd_predict(int argc, char **argv)
                                 table ? SCORE_INPUT_TABLE : SCORE_INPUT_SIGNALS, &model);
     if (status != EXIT_DONE)
         return status;
+    score_evidence_log *log = NULL;
+    if (evidence && cli_attach_evidence("predict", evidence, actor, model, model_path, &log) !=
+                        EXIT_DONE) {
+        score_model_free(model);
+        return EXIT_UNUSABLE;
+    }
     predict_run run;
     score_batch_options_init(&run.options);
     run.options.threads = (unsigned)threads;
@@ -363,6 +370,7 @@ int cmd_predict(int argc, char **argv)
     size_t nf = score_model_n_features(model);
     if (run.k > nf) {
         score_model_free(model);
+        score_evidence_close(log);
         return cli_usage_error("predict", "--reasons %s: the model has %zu features", reasons, nf);
     }
     if (table) {
@@ -371,6 +379,7 @@ int cmd_predict(int argc, char **argv)
         status = predict_panel(model, &signals, asof, &run, out);
     }
     score_model_free(model);
+    score_evidence_close(log);
     return status;
 }
 
@@ -392,13 +401,16 @@ static int by_contribution(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-static void print_explanation(const score_model *model, const char *uscc, const char *asof,
+static int print_explanation(const score_model *model, const char *uscc, const char *asof,
                               const float *row, const double *contributions)
 {
     size_t nf = score_model_n_features(model), k = score_model_n_reasons(model);
     double margin, pd;
     int score, grade, reasons[16];
-    score_model_score(model, row, 1, &margin, &pd, &score, &grade, k <= 16 ? reasons : NULL);
+    int rc = score_model_score(model, row, 1, &margin, &pd, &score, &grade,
+                               k <= 16 ? reasons : NULL);
+    if (rc != SCORE_OK)
+        return rc;
     printf("enterprise %s as of %s\n", uscc, asof);
     printf("pd %.6f  score %d  grade %s  margin %.6f\n\nreasons:\n", pd, score,
            score_model_grade_name(model, (size_t)grade), margin);
@@ -411,7 +423,7 @@ static void print_explanation(const score_model *model, const char *uscc, const 
     }
     ranked *order = malloc(nf * sizeof *order);
     if (!order)
-        return;
+        return SCORE_ENOMEM;
     for (size_t f = 0; f < nf; f++)
         order[f] = (ranked){f, contributions[f]};
     qsort(order, nf, sizeof *order, by_contribution);
@@ -427,12 +439,13 @@ static void print_explanation(const score_model *model, const char *uscc, const 
     }
     printf("%-30s %16s %+12.6f\n", "(bias: expected margin)", "", contributions[nf]);
     free(order);
+    return SCORE_OK;
 }
 
 int cmd_explain(int argc, char **argv)
 {
     cli_signals signals = {0};
-    const char *model_path = NULL, *asof = NULL, *uscc = NULL;
+    const char *model_path = NULL, *asof = NULL, *uscc = NULL, *evidence = NULL, *actor = NULL;
     int threads = cli_default_threads(); /* one enterprise is explained on one thread */
     cli_option options[] = {
         CLI_OPT_IN("model", &model_path, "MODEL", CLI_REQUIRED, "the model bundle"),
@@ -440,6 +453,7 @@ int cmd_explain(int argc, char **argv)
         CLI_OPT_MONTH("asof", &asof, CLI_REQUIRED, "the as-of month"),
         CLI_OPT_TEXT("uscc", &uscc, "CODE", CLI_REQUIRED, "the enterprise"),
         CLI_OPT_THREADS(&threads),
+        CLI_EVIDENCE_OPTIONS(&evidence, &actor, "a score record of the enterprise"),
         CLI_OPT_END,
     };
     cli_spec spec = {"explain", NULL, explain_about, NULL, options};
@@ -450,6 +464,12 @@ int cmd_explain(int argc, char **argv)
     int rc = cli_load_model("explain", model_path, SCORE_INPUT_SIGNALS, &model);
     if (rc != EXIT_DONE)
         return rc;
+    score_evidence_log *log = NULL;
+    if (evidence && cli_attach_evidence("explain", evidence, actor, model, model_path, &log) !=
+                        EXIT_DONE) {
+        score_model_free(model);
+        return EXIT_UNUSABLE;
+    }
     score_panel *panel;
     score_read_counts counts;
     int status = cli_read_signals("explain", &signals, &panel, &counts);
@@ -465,12 +485,13 @@ int cmd_explain(int argc, char **argv)
     else if ((rc = score_features_enterprise(panel, uscc, asof, row)) == SCORE_OK)
         rc = score_model_contributions(model, row, contributions);
     if (rc == SCORE_OK)
-        print_explanation(model, uscc, asof, row, contributions);
-    else
+        rc = print_explanation(model, uscc, asof, row, contributions);
+    if (rc != SCORE_OK)
         status = cli_fail("explain", "cannot explain", rc);
     free(row);
     free(contributions);
     score_panel_free(panel);
     score_model_free(model);
+    score_evidence_close(log);
     return status;
 }

@@ -9,7 +9,7 @@
 typedef struct monitor_args {
     const char *command;
     cli_signals signals;
-    const char *model, *asof, *previous, *out, *config, *labels;
+    const char *model, *asof, *previous, *out, *config, *labels, *evidence, *actor;
     int show_config;
     int threads;   /* --threads (score monitor) */
 } monitor_args;
@@ -113,6 +113,38 @@ static int show_config(const score_monitor_config *config)
     return cli_flush_stdout("monitor") == 0 ? EXIT_DONE : EXIT_UNUSABLE;
 }
 
+/* --evidence: which model bundle and which configuration the alerts come
+ * from. Alerts are not decisions on credit and are not logged one by one. */
+static int log_monitor(const monitor_args *m, score_model *model,
+                       const score_monitor_config *config)
+{
+    score_evidence_log *log;
+    if (cli_evidence_open("monitor", m->evidence, &log) != EXIT_DONE)
+        return EXIT_UNUSABLE;
+    const char *actor = cli_evidence_actor(m->actor);
+    int rc = score_model_attach_evidence(model, log, actor, m->model);
+    score_model_attach_evidence(model, NULL, NULL, NULL);
+    size_t len = 0;
+    char *text = NULL;
+    if (rc == SCORE_OK && (rc = score_monitor_config_json(config, NULL, 0, &len)) == SCORE_OK &&
+        !(text = malloc(len + 1)))
+        rc = SCORE_ENOMEM;
+    if (rc == SCORE_OK && (rc = score_monitor_config_json(config, text, len + 1, &len)) == SCORE_OK) {
+        score_evidence_entry e;
+        score_evidence_entry_init(&e);
+        e.kind = SCORE_EVIDENCE_CONFIG_LOADED;
+        e.actor = actor;
+        score_evidence_sha256_file(m->model, e.model_sha256);
+        score_evidence_sha256(text, len, e.config_sha256);
+        e.body = text;
+        e.body_length = len;
+        rc = score_evidence_append(log, &e, 1, NULL);
+    }
+    free(text);
+    score_evidence_close(log);
+    return rc == SCORE_OK ? EXIT_DONE : cli_fail("monitor", m->evidence, rc);
+}
+
 int cmd_monitor(int argc, char **argv)
 {
     monitor_args m = {.command = "monitor", .threads = cli_default_threads()};
@@ -125,6 +157,8 @@ int cmd_monitor(int argc, char **argv)
         CLI_OPT_FLAG("show-config", &m.show_config, "print the configuration in force, every\n"
                                                     "key and its value, and stop"),
         CLI_OPT_THREADS(&m.threads),
+        CLI_EVIDENCE_OPTIONS(&m.evidence, &m.actor,
+                             "the model bundle and configuration in force"),
         CLI_OPT_END,
     };
     cli_spec spec = {"monitor", monitor_synopsis, monitor_about, NULL, options};
@@ -153,6 +187,12 @@ int cmd_monitor(int argc, char **argv)
     if (status == EXIT_UNUSABLE || status == EXIT_USAGE) {
         score_monitor_config_free(config);
         return status;
+    }
+    if (m.evidence && log_monitor(&m, model, config) != EXIT_DONE) {
+        score_panel_free(panel);
+        score_model_free(model);
+        score_monitor_config_free(config);
+        return EXIT_UNUSABLE;
     }
     score_alerts *alerts;
     score_batch_options batch;

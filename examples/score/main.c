@@ -20,6 +20,7 @@ static const cli_command commands[] = {
     {"drift", "population stability (PSI) of features and score, grade migration", cmd_drift},
     {"report", "the model validation report (self-contained HTML) for a risk committee", cmd_report},
     {"synth", "generate a synthetic population: signals, labels, true PDs", cmd_synth},
+    {"evidence", "the signed decision log: keys, verify, proofs, replay, document registry", cmd_evidence},
 };
 
 static void usage(FILE *out)

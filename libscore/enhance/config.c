@@ -325,6 +325,8 @@ int score_enhance_config_parse(const char *text, size_t length, const char *name
 
 void score_enhance_config_free(score_enhance_config *config)
 {
+    if (config)
+        sc_free(config->evidence);
     sc_free(config);
 }
 

@@ -101,6 +101,16 @@ static void deliver(const score_enhance_result *full, score_enhance_result *out)
     out->size = size;
 }
 
+/* The same application with every enhancement removed. */
+static void strip(score_enhance_request *r)
+{
+    r->orders_verified = r->receivables_verified = 0;
+    r->patent_invention = r->patent_utility = r->patent_trademark = 0;
+    r->guarantee_share = r->compensation_share = 0;
+    r->guarantee_pd = -1;
+    r->guarantee_approach = SCORE_GUARANTEE_LGD_SHARING;
+}
+
 int score_enhance_compute(const score_enhance_config *config, const score_enhance_request *request,
                           score_enhance_result *with, score_enhance_result *without)
 {
@@ -127,13 +137,15 @@ int score_enhance_compute(const score_enhance_config *config, const score_enhanc
 
     score_enhance_result result_with, result_without;
     figures(config, &r, &result_with);
+    if (config->evidence) {
+        score_enhance_request plain = r;
+        strip(&plain);
+        figures(config, &plain, &result_without);
+        if ((rc = sc_enhance_evidence(config, &r, &result_with, &result_without)) != SCORE_OK)
+            return rc;
+    }
     if (without) {
-        /* the same application with every enhancement removed */
-        r.orders_verified = r.receivables_verified = 0;
-        r.patent_invention = r.patent_utility = r.patent_trademark = 0;
-        r.guarantee_share = r.compensation_share = 0;
-        r.guarantee_pd = -1;
-        r.guarantee_approach = SCORE_GUARANTEE_LGD_SHARING;
+        strip(&r);
         figures(config, &r, &result_without);
         deliver(&result_without, without);
     }

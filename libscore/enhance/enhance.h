@@ -79,7 +79,13 @@ struct score_enhance_config {
         double risk_weight;       /* standardised */
         double pd;                /* IRB substitution; negative: none given */
     } guarantors[SC_ENHANCE_MAX_GUARANTORS];
+    struct sc_evid_link *evidence;  /* a log attached (evidence.c); owned, not copied */
 };
+
+/* evidence.c: the enhance record of one computed request, when a log is
+ * attached (SCORE_OK at once otherwise). */
+int sc_enhance_evidence(const score_enhance_config *config, const score_enhance_request *request,
+                        const score_enhance_result *with, const score_enhance_result *without);
 
 /* The defaults (docs/enhancement.md gives each one's source). */
 void sc_enhance_config_defaults(score_enhance_config *config);

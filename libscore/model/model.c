@@ -24,6 +24,7 @@ void score_model_free(score_model *m)
     sc_free(m->population);
     sc_free(m->xgboost_json);
     json_decref(m->metadata);
+    sc_free(m->evidence);
     sc_free(m);
 }
 

@@ -82,6 +82,7 @@ struct score_model {
     sc_distribution *population;        /* n_features + 1: the features, then the score */
     char *xgboost_json;                 /* XGBoost's own JSON, verbatim */
     json_t *metadata;                   /* training summary, metrics, created, library */
+    struct sc_evid_link *evidence;      /* a log attached (scorecard/evidence.c); owned */
 };
 
 /* ---- defaults --------------------------------------------------------- */

@@ -79,6 +79,23 @@ static int score_range(void *user, size_t begin, size_t end)
     return rc;
 }
 
+int sc_score_batch_plain(const score_model *m, const float *rows, size_t n_rows,
+                         const score_batch_options *opt, size_t k, double *margin, double *pd,
+                         int *score, int *grade, int *reasons)
+{
+    score_job job = {m, rows, k, margin, pd, score, grade, reasons, NULL};
+    return sc_parallel_ranges(n_rows, opt->threads, score_range, &job);
+}
+
+int sc_score_rows(const score_model *m, const float *rows, size_t n_rows, double *margin,
+                  double *pd, int *score, int *grade, int *reasons)
+{
+    score_batch_options opt;
+    score_batch_options_init(&opt);
+    return sc_score_batch_plain(m, rows, n_rows, &opt, m->n_reasons, margin, pd, score, grade,
+                                reasons);
+}
+
 int score_model_score_batch(const score_model *m, const float *rows, size_t n_rows,
                             const score_batch_options *options, double *margin, double *pd,
                             int *score, int *grade, int *reasons)
@@ -94,8 +111,10 @@ int score_model_score_batch(const score_model *m, const float *rows, size_t n_ro
     if (k > m->n_features)
         return sc_error(SCORE_EINVAL, "%s: %zu reasons asked for, but the model has %zu features",
                         fn, k, m->n_features);
-    score_job job = {m, rows, k, margin, pd, score, grade, reasons, NULL};
-    return sc_parallel_ranges(n_rows, opt.threads, score_range, &job);
+    if (m->evidence)
+        return sc_score_batch_with_evidence(m, rows, n_rows, &opt, k, margin, pd, score, grade,
+                                            reasons);
+    return sc_score_batch_plain(m, rows, n_rows, &opt, k, margin, pd, score, grade, reasons);
 }
 
 int score_model_contributions_batch(const score_model *m, const float *rows, size_t n_rows,
@@ -122,6 +141,7 @@ int score_model_score(const score_model *m, const float *rows, size_t n_rows, do
     int rc = score_model_score_batch(m, rows, n_rows, &opt, margin, pd, score, grade, reasons);
     return rc == SCORE_OK ? rc : sc_error_prefix(rc, "score_model_score");
 }
+
 
 int score_model_score_panel(const score_model *m, const score_panel *panel, const char *asof,
                             size_t capacity, size_t *enterprise_index, double *margin, double *pd,

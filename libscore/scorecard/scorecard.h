@@ -27,6 +27,24 @@ typedef struct sc_reason_info {
 
 extern const sc_reason_info sc_reasons[SC_N_FEATURES];
 
+/* score_model_score without evidence. */
+int sc_score_rows(const score_model *m, const float *rows, size_t n_rows, double *margin,
+                  double *pd, int *score, int *grade, int *reasons);
+
+/* evidence.c: score through `score` into scratch, append the batch's
+ * records to the model's log, then copy the outputs out. */
+/* The scores of rows with k reasons on opt->threads threads (options
+ * already checked), with no evidence logged. */
+int sc_score_batch_plain(const score_model *m, const float *rows, size_t n_rows,
+                         const score_batch_options *opt, size_t k, double *margin, double *pd,
+                         int *score, int *grade, int *reasons);
+/* The same, and every row appended to the model's evidence log (with the
+ * model's own number of reasons, so that a replay gives the same record)
+ * before the outputs are written (evidence.c). */
+int sc_score_batch_with_evidence(const score_model *m, const float *rows, size_t n_rows,
+                                 const score_batch_options *opt, size_t k, double *margin,
+                                 double *pd, int *score, int *grade, int *reasons);
+
 /* The texts of feature `feature` of spec v1 at `value`. */
 void sc_reason_text(size_t feature, double value, sc_str *zh, sc_str *en);
 
