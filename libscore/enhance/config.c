@@ -113,7 +113,7 @@ typedef struct where_buf {
 
 static const char *where_of(where_buf *w, const char *name, const char *path)
 {
-    snprintf(w->text, sizeof w->text, "%s: %s", name, path);
+    sc_snprintf(w->text, sizeof w->text, "%s: %s", name, path);
     return w->text;
 }
 
@@ -139,7 +139,7 @@ static int open_section(const json_t *root, const char *key, const char *name,
     if (rc != SCORE_OK || !*obj)
         return rc;
     char path[64];
-    snprintf(path, sizeof path, "config.%s", key);
+    sc_snprintf(path, sizeof path, "config.%s", key);
     return sc_json_check_keys(*obj, where_of(w, name, path), allowed);
 }
 
@@ -333,8 +333,8 @@ static void put_number(sc_str *s, double v)
     char text[32];
     int plain = fabs(v) >= 1e-4 && fabs(v) < 1e15;
     for (int precision = 1; precision <= 17; precision++) {
-        snprintf(text, sizeof text, "%.*g", precision, v);
-        if (strtod(text, NULL) == v && !(plain && strchr(text, 'e')))
+        sc_snprintf(text, sizeof text, "%.*g", precision, v);
+        if (sc_strtod(text, NULL) == v && !(plain && strchr(text, 'e')))
             break;
     }
     sc_str_puts(s, text);

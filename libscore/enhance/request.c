@@ -152,7 +152,7 @@ static int read_guarantee(const json_t *g, const char *where, score_enhance_requ
 static int read_request(const json_t *root, const char *name, score_enhance_request *r)
 {
     char where[512], sub[600];
-    snprintf(where, sizeof where, "%s: request", name);
+    sc_snprintf(where, sizeof where, "%s: request", name);
     int rc;
     if ((rc = sc_json_check_keys(root, where, request_keys)) != SCORE_OK)
         return rc;
@@ -191,7 +191,7 @@ static int read_request(const json_t *root, const char *name, score_enhance_requ
     if (r->tenor_years <= 0)
         return sc_error(SCORE_EFORMAT, "%s.tenor_years: must be above 0", where);
     if (patents) {
-        snprintf(sub, sizeof sub, "%s.patents", where);
+        sc_snprintf(sub, sizeof sub, "%s.patents", where);
         if ((rc = sc_json_check_keys(patents, sub, patent_keys)) != SCORE_OK ||
             (rc = sc_json_money(patents, "invention", sub, 0, MAX_AMOUNT_FEN,
                                 &r->patent_invention)) != SCORE_OK ||
@@ -202,7 +202,7 @@ static int read_request(const json_t *root, const char *name, score_enhance_requ
             return rc;
     }
     if (guarantee) {
-        snprintf(sub, sizeof sub, "%s.guarantee", where);
+        sc_snprintf(sub, sizeof sub, "%s.guarantee", where);
         if ((rc = read_guarantee(guarantee, sub, r)) != SCORE_OK)
             return rc;
     }

@@ -341,9 +341,9 @@ static int read_table_columns(const char *path, const json_t *columns, score_mod
         for (size_t k = 0; k < width; k++, feature++) {
             char expected[512];
             if (tc->n_levels)
-                snprintf(expected, sizeof expected, "%s=%s", name, tc->levels[k]);
+                sc_snprintf(expected, sizeof expected, "%s=%s", name, tc->levels[k]);
             else
-                snprintf(expected, sizeof expected, "%s", name);
+                sc_snprintf(expected, sizeof expected, "%s", name);
             if (feature >= m->n_features || strcmp(m->feature_names[feature], expected) != 0)
                 return sc_error(SCORE_EFORMAT, "%s: feature %zu should be \"%s\" from the table's "
                                 "columns: the feature list does not match", path, feature + 1,
@@ -414,7 +414,7 @@ static int read_scorecard(const char *path, const json_t *root, score_model *m)
             max_pd > 1 || (g && !(max_pd > m->grades[g - 1].max_pd)))
             return bad(path, "grades: each band needs a name of 1 to 7 characters and an increasing "
                              "max_pd in (0, 1]");
-        snprintf(m->grades[g].name, sizeof m->grades[g].name, "%s", name);
+        sc_snprintf(m->grades[g].name, sizeof m->grades[g].name, "%s", name);
         m->grades[g].max_pd = max_pd;
     }
     if (m->grades[m->n_grades - 1].max_pd != 1)

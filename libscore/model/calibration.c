@@ -109,7 +109,7 @@ void sc_model_default_scorecard(score_model *m)
     m->scaling = (sc_scaling){600, 50, 20, 300, 900};
     m->n_grades = SC_MASTER_GRADES;
     for (size_t g = 0; g < m->n_grades; g++) {
-        snprintf(m->grades[g].name, sizeof m->grades[g].name, "%s", sc_master_grade_names[g]);
+        sc_snprintf(m->grades[g].name, sizeof m->grades[g].name, "%s", sc_master_grade_names[g]);
         m->grades[g].max_pd = sc_master_grade_max_pd[g];
     }
     m->n_reasons = 3;

@@ -68,7 +68,7 @@ static json_t *build_metadata(const score_model *m, const sc_train_data *d,
     int major, minor, patch;
     creation_time(created);
     XGBoostVersion(&major, &minor, &patch);
-    snprintf(version, sizeof version, "%d.%d.%d", major, minor, patch);
+    sc_snprintf(version, sizeof version, "%d.%d.%d", major, minor, patch);
     json_t *training = json_pack("{s:I,s:I,s:f,s:I,s:I,s:I}", "rows", (json_int_t)d->n_rows,
                                  "defaults", (json_int_t)(train->n_default + held_out->n_default),
                                  "default_rate",

@@ -78,7 +78,7 @@ int sc_labels_read(const char *path, sc_label **out, size_t *n_out)
         size_t len;
         const char *code = sc_table_cell(&t, r, cu, &len);
         double v;
-        snprintf(labels[r].uscc, sizeof labels[r].uscc, "%.*s", (int)(len < 18 ? len : 18), code);
+        sc_snprintf(labels[r].uscc, sizeof labels[r].uscc, "%.*s", (int)(len < 18 ? len : 18), code);
         if (len != 18 || !score_uscc_valid(labels[r].uscc))
             rc = sc_error(SCORE_EFORMAT, "%s:%llu:%zu: uscc: not a valid Unified Social Credit Code",
                           path, (unsigned long long)t.line[r], cu + 1);

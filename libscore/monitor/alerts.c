@@ -65,7 +65,7 @@ int score_alerts_get(const score_alerts *alerts, size_t index, score_alert *out)
 static void put_amount(sc_str *s, double v)
 {
     char digits[64];
-    snprintf(digits, sizeof digits, "%.0f", fabs(v) < 1e18 ? fabs(v) : 1e18);
+    sc_snprintf(digits, sizeof digits, "%.0f", fabs(v) < 1e18 ? fabs(v) : 1e18);
     size_t n = strlen(digits);
     if (v <= -0.5)
         sc_str_puts(s, "-");

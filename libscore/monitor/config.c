@@ -274,8 +274,8 @@ static void put_number(sc_str *s, double v)
 {
     char text[40];
     for (int digits = 15; digits <= 17; digits++) {
-        snprintf(text, sizeof text, "%.*g", digits, v);
-        if (strtod(text, NULL) == v)
+        sc_snprintf(text, sizeof text, "%.*g", digits, v);
+        if (sc_strtod(text, NULL) == v)
             break;
     }
     sc_str_puts(s, text);

@@ -123,7 +123,7 @@ static int parse_number(const field *f, double *out)
     buf[f->len] = '\0';
     char *end;
     errno = 0;
-    double d = strtod(buf, &end);
+    double d = sc_strtod(buf, &end);
     if (*end || errno == ERANGE || !isfinite(d))
         return -1;
     *out = d;

@@ -319,7 +319,7 @@ static int refuse(const sc_pool_event *ev, const char *fmt, ...)
     char reason[768];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
+    sc_vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
     return sc_error(SCORE_EREJECTED, "%s%s%s: %s", sc_pool_type_name(ev->type),
                     ev->uscc[0] ? " " : "", ev->uscc, reason);

@@ -1,5 +1,6 @@
 #include <locale.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <zlib.h>
 
 #include "helpers.h"
+#include "core/core.h"
 
 /* Every test program takes the locale of its environment, as a host program
  * that calls setlocale(LC_ALL, "") does: scripts/test.sh runs the suite once
@@ -15,6 +17,18 @@
 __attribute__((constructor)) static void use_environment_locale(void)
 {
     setlocale(LC_ALL, "");
+}
+
+int fprintf_c(FILE *f, const char *fmt, ...)
+{
+    char small[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = sc_vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof small)
+        return -1;
+    return fputs(small, f) == EOF ? -1 : n;
 }
 
 void collect_diagnostic(void *user, const score_diagnostic *d)
@@ -139,7 +153,7 @@ static void emit_number(synthetic_fn each, void *user, unsigned e, const char *u
                         const char *source, const char *field, double v, int decimals)
 {
     char value[48];
-    snprintf(value, sizeof value, "%.*f", decimals, v);
+    sc_snprintf(value, sizeof value, "%.*f", decimals, v);
     emit(each, user, e, uscc, month, source, field, value);
 }
 

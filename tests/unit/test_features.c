@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "core/core.h"
 
 #define E1 "914403001922038216"
 #define E2 "91330100799655058B"
@@ -29,7 +30,7 @@ static void addm(const char *uscc, const char *source, const char *field, int ye
 {
     char period[24], v[32];
     snprintf(period, sizeof period, "%04d-%02d", year, month);
-    snprintf(v, sizeof v, "%.10g", value);
+    sc_snprintf(v, sizeof v, "%.10g", value);
     add(uscc, source, field, period, v);
 }
 

@@ -402,9 +402,9 @@ Test(model, a_table_with_text_columns_trains_and_predicts_by_name)
     fprintf(g, "extra,growth,home,id\n");
     for (int i = 0; i < N_ROWS; i++) {
         const char *home = i % 3 == 0 ? "rent" : i % 3 == 1 ? "own" : "NA";
-        fprintf(f, "E%d,%s,%.6g,free text %d,%d\n", i, home, (double)rows[i * N_FEAT],
+        fprintf_c(f, "E%d,%s,%.6g,free text %d,%d\n", i, home, (double)rows[i * N_FEAT],
                 i, (int)labels[i]);
-        fprintf(g, "x,%.6g,%s,E%d\n", (double)rows[i * N_FEAT], i == 5 ? "boat" : home, i);
+        fprintf_c(g, "x,%.6g,%s,E%d\n", (double)rows[i * N_FEAT], i == 5 ? "boat" : home, i);
     }
     fprintf(g, "x,oops,own,E-bad\n");
     fclose(f);

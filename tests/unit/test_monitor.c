@@ -64,7 +64,7 @@ static char *hand_csv(const hand *h, const char *uscc)
                 snprintf(value, sizeof value, "%c", rating_letters[(int)v]);
             } else {
                 snprintf(period, sizeof period, "%04d-%02d", month / 12, month % 12 + 1);
-                snprintf(value, sizeof value, "%.6f", v);
+                sc_snprintf(value, sizeof value, "%.6f", v);
             }
             if (len + 256 > cap)
                 text = realloc(text, cap *= 2);

@@ -204,7 +204,7 @@ Test(state, table_models_are_refused)
 static size_t line(char *text, size_t len, size_t cap, const char *uscc, const char *source,
                    const char *field, int month, double value)
 {
-    return len + (size_t)snprintf(text + len, cap - len, "%s,%s,%s,%04d-%02d,%.2f\n", uscc, source,
+    return len + (size_t)sc_snprintf(text + len, cap - len, "%s,%s,%s,%04d-%02d,%.2f\n", uscc, source,
                                   field, month / 12, month % 12 + 1, value);
 }
 

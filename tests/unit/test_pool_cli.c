@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include "pool_test.h"
+#include "core/core.h"
 
 typedef struct run_result {
     int status;
@@ -192,7 +193,7 @@ static void members_csv(const char *dir)
     for (int i = 0; i < 150; i++) {
         x = x * 6364136223846793005u + 1442695040888963407u;
         make_uscc(i, uscc);
-        n += (size_t)sprintf(text + n, "%s,%.4f,%d.%02d,0.45\n", uscc,
+        n += (size_t)sc_snprintf(text + n, 200 * 64 - n, "%s,%.4f,%d.%02d,0.45\n", uscc,
                              0.005 + (double)(x >> 40) / 16777216.0 * 0.04,
                              1000000 + (int)((x >> 20) % 4000000), (int)((x >> 8) % 100));
     }
