@@ -127,3 +127,23 @@ int sc_json_object(const json_t *obj, const char *key, const char *where, const 
     *out = v;
     return SCORE_OK;
 }
+
+void sc_json_push(json_t *array, json_t *value, int *failed)
+{
+    /* jansson drops the value's reference on failure, NULL array included */
+    if (json_array_append_new(array, value) != 0)
+        *failed = 1;
+}
+
+void sc_json_put(json_t *object, const char *key, json_t *value, int *failed)
+{
+    if (json_object_set_new(object, key, value) != 0)
+        *failed = 1;
+}
+
+json_t *sc_json_checked(json_t *value, int *failed)
+{
+    if (!value)
+        *failed = 1;
+    return value;
+}

@@ -326,20 +326,6 @@ void score_enhance_config_free(score_enhance_config *config)
 
 /* ---- writing ---------------------------------------------------------------- */
 
-/* The shortest decimal that reads back as the same double, without an
- * exponent where a person would write none (50, not 5e+01). */
-static void put_number(sc_str *s, double v)
-{
-    char text[32];
-    int plain = fabs(v) >= 1e-4 && fabs(v) < 1e15;
-    for (int precision = 1; precision <= 17; precision++) {
-        sc_snprintf(text, sizeof text, "%.*g", precision, v);
-        if (sc_strtod(text, NULL) == v && !(plain && strchr(text, 'e')))
-            break;
-    }
-    sc_str_puts(s, text);
-}
-
 static void put_key(sc_str *s, const char *indent, const char *key, int *first)
 {
     sc_str_printf(s, "%s\n%s\"%s\": ", *first ? "" : ",", indent, key);
@@ -351,7 +337,7 @@ static void put_numbers(sc_str *s, const char *indent, const number_key *keys, s
 {
     for (size_t i = 0; i < n; i++) {
         put_key(s, indent, keys[i].key, first);
-        put_number(s, *member((score_enhance_config *)c, keys[i].offset));
+        sc_str_number(s, *member((score_enhance_config *)c, keys[i].offset));
     }
 }
 
@@ -363,7 +349,7 @@ static void put_table(sc_str *s, const char *key, const char *const names[], con
     int inner = 1;
     for (size_t i = 0; i < n; i++) {
         put_key(s, "    ", names[i], &inner);
-        put_number(s, v[i]);
+        sc_str_number(s, v[i]);
     }
     sc_str_puts(s, "\n  }");
 }

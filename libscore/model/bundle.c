@@ -12,72 +12,92 @@
 #include <zlib.h>
 
 #include "../core/file.h"
+#include "../core/json.h"
 #include "model.h"
 
 #define CHECKSUM_KEY "\n\"checksum\": \"crc32:"
 
 /* ---- writing ------------------------------------------------------------ */
 
-static json_t *distribution_json(const sc_distribution *d)
+/* Every builder below sets *failed when jansson runs out of memory and
+ * returns what it has; bundle_text refuses the whole bundle then. */
+static json_t *distribution_json(const sc_distribution *d, int *failed)
 {
-    json_t *edges = json_array(), *shares = json_array();
+    json_t *edges = sc_json_checked(json_array(), failed);
+    json_t *shares = sc_json_checked(json_array(), failed);
     for (size_t b = 0; b + 1 < d->n_bins; b++)
-        json_array_append_new(edges, json_real(d->edges[b]));
+        sc_json_push(edges, json_real(d->edges[b]), failed);
     for (size_t b = 0; b < d->n_bins; b++)
-        json_array_append_new(shares, json_real(d->share[b]));
-    return json_pack("{s:o,s:o,s:f}", "edges", edges, "shares", shares, "missing", d->missing);
+        sc_json_push(shares, json_real(d->share[b]), failed);
+    /* "o" takes over edges and shares even when json_pack fails */
+    return sc_json_checked(
+        json_pack("{s:o,s:o,s:f}", "edges", edges, "shares", shares, "missing", d->missing),
+        failed);
 }
 
-static json_t *feature_spec_json(const score_model *m)
+static json_t *feature_spec_json(const score_model *m, int *failed)
 {
     if (m->input == INPUT_SIGNALS)
-        return json_pack("{s:s,s:s,s:i}", "kind", "signals", "name", "libscore-features",
-                         "version", m->spec_version);
-    json_t *columns = json_array();
+        return sc_json_checked(json_pack("{s:s,s:s,s:i}", "kind", "signals", "name",
+                                         "libscore-features", "version", m->spec_version),
+                               failed);
+    json_t *columns = sc_json_checked(json_array(), failed);
     for (size_t c = 0; c < m->n_columns; c++) {
-        json_t *col = json_pack("{s:s}", "name", m->columns[c].name);
+        json_t *col = sc_json_checked(json_pack("{s:s}", "name", m->columns[c].name), failed);
         if (m->columns[c].n_levels) {
-            json_t *levels = json_array();
+            json_t *levels = sc_json_checked(json_array(), failed);
             for (size_t l = 0; l < m->columns[c].n_levels; l++)
-                json_array_append_new(levels, json_string(m->columns[c].levels[l]));
-            json_object_set_new(col, "levels", levels);
+                sc_json_push(levels, json_string(m->columns[c].levels[l]), failed);
+            sc_json_put(col, "levels", levels, failed);
         }
-        json_array_append_new(columns, col);
+        sc_json_push(columns, col, failed);
     }
-    json_t *spec = json_pack("{s:s,s:o}", "kind", "table", "columns", columns);
+    json_t *spec =
+        sc_json_checked(json_pack("{s:s,s:o}", "kind", "table", "columns", columns), failed);
     if (m->id_column)
-        json_object_set_new(spec, "id", json_string(m->id_column));
+        sc_json_put(spec, "id", json_string(m->id_column), failed);
     if (m->label_column)
-        json_object_set_new(spec, "label", json_string(m->label_column));
+        sc_json_put(spec, "label", json_string(m->label_column), failed);
     return spec;
 }
 
-/* The top-level keys after "xgboost", in order. */
+/* The top-level keys after "xgboost", in order; NULL when memory ran out. */
 static json_t *rest_of_bundle(const score_model *m)
 {
-    json_t *features = json_array(), *grades = json_array(), *population = json_array();
+    int failed = 0;
+    json_t *features = sc_json_checked(json_array(), &failed);
+    json_t *grades = sc_json_checked(json_array(), &failed);
+    json_t *population = sc_json_checked(json_array(), &failed);
+    json_t *directions = sc_json_checked(json_array(), &failed);
     for (size_t j = 0; j < m->n_features; j++) {
-        json_array_append_new(features, json_string(m->feature_names[j]));
-        json_t *d = distribution_json(&m->population[j]);
-        json_object_set_new(d, "feature", json_string(m->feature_names[j]));
-        json_array_append_new(population, d);
+        sc_json_push(features, json_string(m->feature_names[j]), &failed);
+        json_t *d = distribution_json(&m->population[j], &failed);
+        sc_json_put(d, "feature", json_string(m->feature_names[j]), &failed);
+        sc_json_push(population, d, &failed);
+        sc_json_push(directions, json_integer(m->directions[j]), &failed);
     }
     for (size_t g = 0; g < m->n_grades; g++)
-        json_array_append_new(grades, json_pack("{s:s,s:f}", "grade", m->grades[g].name, "max_pd",
-                                                m->grades[g].max_pd));
-    json_t *directions = json_array();
-    for (size_t j = 0; j < m->n_features; j++)
-        json_array_append_new(directions, json_integer(m->directions[j]));
-    return json_pack(
+        sc_json_push(grades,
+                     json_pack("{s:s,s:f}", "grade", m->grades[g].name, "max_pd",
+                               m->grades[g].max_pd),
+                     &failed);
+    json_t *spec = feature_spec_json(m, &failed);
+    json_t *score = distribution_json(&m->population[m->n_features], &failed);
+    json_t *rest = json_pack(
         "{s:o,s:o,s:o,s:{s:s,s:f,s:f},s:{s:f,s:f,s:f,s:i,s:i},s:o,s:{s:s,s:i,s:I},"
         "s:{s:o,s:o},s:O}",
-        "features", features, "directions", directions, "feature_spec", feature_spec_json(m),
+        "features", features, "directions", directions, "feature_spec", spec,
         "calibration", "method", "platt", "a", m->calibration.a, "b", m->calibration.b, "scaling",
         "base_score", m->scaling.base_score, "base_odds", m->scaling.base_odds, "points_to_double",
         m->scaling.points_to_double, "min", m->scaling.min_score, "max", m->scaling.max_score,
         "grades", grades, "reasons", "catalogue", "libscore-reasons", "version", 1,
         "per_enterprise", (json_int_t)m->n_reasons, "population", "features", population, "score",
-        distribution_json(&m->population[m->n_features]), "metadata", m->metadata);
+        score, "metadata", m->metadata);
+    if (failed) {
+        json_decref(rest);
+        return NULL;
+    }
+    return rest;
 }
 
 static int bundle_text(const score_model *m, sc_str *text)

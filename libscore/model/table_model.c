@@ -107,9 +107,11 @@ static int plan_columns(const sc_table *t, size_t label, size_t id, score_model 
             if (tc->n_levels > SC_MAX_LEVELS) {
                 warn(o->diagnostic, o->diagnostic_user, t->path, c, tc->name,
                      "text column with more than 32 distinct values: not used");
-                json_array_append_new(ignored, json_string(tc->name));
+                int lost = json_array_append_new(ignored, json_string(tc->name)) != 0;
                 free(tc->name);
                 memset(tc, 0, sizeof *tc);
+                if (lost)
+                    return sc_error(SCORE_ENOMEM, "out of memory");
                 continue;
             }
         }
@@ -285,7 +287,8 @@ int score_model_train_table(const char *path, const char *label_column, const ch
                            NULL};
         json_t *summary = json_pack("{s:s,s:s,s:O}", "source", "table", "label", label_column,
                                     "ignored_columns", ignored);
-        rc = sc_train_model(&d, &o, summary, &m);
+        rc = summary ? sc_train_model(&d, &o, summary, &m)
+                     : sc_error(SCORE_ENOMEM, "out of memory");
         json_decref(summary);
     }
     if (rc == SCORE_OK) {

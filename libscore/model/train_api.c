@@ -41,7 +41,7 @@ int score_model_train_matrix(const float *rows, const float *labels, size_t n_ro
     sc_train_data d = {rows, labels, n_rows, n_features, NULL, feature_names, directions};
     json_t *summary = json_pack("{s:s}", "source", "matrix");
     score_model *m;
-    rc = sc_train_model(&d, &o, summary, &m);
+    rc = summary ? sc_train_model(&d, &o, summary, &m) : sc_error(SCORE_ENOMEM, "out of memory");
     json_decref(summary);
     if (rc == SCORE_OK && (rc = table_columns_of_names(m)) != SCORE_OK)
         score_model_free(m);
@@ -188,7 +188,8 @@ int score_model_train_signals(const score_panel *panel, const char *asof, const 
                                     "labelled_enterprises", (json_int_t)j.n,
                                     "enterprises_without_label", (json_int_t)j.unlabelled,
                                     "labels_without_enterprise", (json_int_t)(n_labels - j.n));
-        rc = sc_train_model(&d, &o, summary, &m);
+        rc = summary ? sc_train_model(&d, &o, summary, &m)
+                     : sc_error(SCORE_ENOMEM, "out of memory");
         json_decref(summary);
     }
     if (rc == SCORE_OK) {
