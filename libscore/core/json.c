@@ -147,3 +147,19 @@ json_t *sc_json_checked(json_t *value, int *failed)
         *failed = 1;
     return value;
 }
+
+static int append_to_str(const char *buffer, size_t size, void *data)
+{
+    sc_str *s = data;
+    sc_str_append(s, buffer, size);
+    return sc_str_status(s) == SCORE_OK ? 0 : -1;
+}
+
+int sc_json_dump(const json_t *value, size_t flags, sc_str *out)
+{
+    /* the sc_str's failure is sticky: a write jansson forgets to check
+     * still fails the whole text */
+    if (json_dump_callback(value, append_to_str, out, flags) != 0 || sc_str_status(out) != SCORE_OK)
+        return sc_error(SCORE_ENOMEM, "out of memory writing JSON");
+    return SCORE_OK;
+}

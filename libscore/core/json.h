@@ -42,6 +42,11 @@ int sc_json_object(const json_t *obj, const char *key, const char *where, const 
  * so a builder checks once at the end. */
 void sc_json_push(json_t *array, json_t *value, int *failed);
 void sc_json_put(json_t *object, const char *key, json_t *value, int *failed);
+/* Append `value` as JSON text (json_dumps `flags`) to `out`. SCORE_OK or
+ * SCORE_ENOMEM. Writes through the sc_str, never jansson's own buffer:
+ * jansson 2.14's json_dumps ignores a failed write of an object key and
+ * returned {":"a"} for {"name":"a"} when an allocation failed there. */
+int sc_json_dump(const json_t *value, size_t flags, sc_str *out);
 /* A checked value: `value`, or NULL with *failed set when it is NULL. */
 json_t *sc_json_checked(json_t *value, int *failed);
 

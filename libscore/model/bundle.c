@@ -111,14 +111,12 @@ static int bundle_text(const score_model *m, sc_str *text)
     const char *key;
     json_t *value;
     json_object_foreach(rest, key, value) {
-        char *dumped = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY);
-        if (!dumped) {
+        sc_str_printf(text, ",\n\"%s\": ", key);
+        if (sc_json_dump(value, JSON_COMPACT | JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY, text) !=
+            SCORE_OK) {
             json_decref(rest);
             return sc_error(SCORE_ENOMEM, "out of memory writing the bundle");
         }
-        sc_str_printf(text, ",\n\"%s\": ", key);
-        sc_str_puts(text, dumped);
-        free(dumped);
     }
     json_decref(rest);
     uLong crc = crc32(0L, (const Bytef *)text->data, (uInt)text->len);
