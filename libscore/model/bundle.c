@@ -408,16 +408,27 @@ static int read_scorecard(const char *path, const json_t *root, score_model *m)
     const char *method = json_string_value(json_object_get(cal, "method"));
     m->calibration.a = number_or_nan(cal, "a");
     m->calibration.b = number_or_nan(cal, "b");
-    if (!method || strcmp(method, "platt") != 0 || !isfinite(m->calibration.a) ||
-        !(m->calibration.a > 0) || !isfinite(m->calibration.b))
-        return bad(path, "calibration: expected {\"method\": \"platt\", \"a\" > 0, \"b\"}");
+    /* a > 0 keeps the direction (a higher margin, a higher PD); the bounds
+     * keep PDs off 0 and 1 for every margin a forest of SC_MAX_TREES trees
+     * can reach, where a crafted a = 1e300 gave every enterprise PD 0 and
+     * grade AAA. See docs/limits.md. */
+    if (!method || strcmp(method, "platt") != 0 || !(m->calibration.a > 0) ||
+        !(m->calibration.a <= SC_CALIBRATION_MAX) || !(fabs(m->calibration.b) <= SC_CALIBRATION_MAX))
+        return bad(path, "calibration: expected {\"method\": \"platt\", \"a\" in (0, 1e4], "
+                         "\"b\" in [-1e4, 1e4]}");
     m->scaling.base_score = number_or_nan(sc, "base_score");
     m->scaling.base_odds = number_or_nan(sc, "base_odds");
     m->scaling.points_to_double = number_or_nan(sc, "points_to_double");
     double lo = number_or_nan(sc, "min"), hi = number_or_nan(sc, "max");
-    if (!isfinite(m->scaling.base_score) || !(m->scaling.base_odds > 0) ||
-        !(m->scaling.points_to_double > 0) || !(lo < hi) || fabs(lo) > 1e6 || fabs(hi) > 1e6)
-        return bad(path, "scaling: needs base_score, base_odds > 0, points_to_double > 0, min < max");
+    /* Bounded so that every PD gives a finite number of points: a crafted
+     * base_score of 1e308 made inf - inf and a score of -2147483648. */
+    if (!(fabs(m->scaling.base_score) <= SC_SCORE_LIMIT) ||
+        !(m->scaling.base_odds >= 1e-6 && m->scaling.base_odds <= 1e6) ||
+        !(m->scaling.points_to_double > 0 && m->scaling.points_to_double <= 1e4) || !(lo < hi) ||
+        !(fabs(lo) <= SC_SCORE_LIMIT) || !(fabs(hi) <= SC_SCORE_LIMIT) || lo != floor(lo) ||
+        hi != floor(hi))
+        return bad(path, "scaling: needs |base_score| <= 1e6, base_odds in [1e-6, 1e6], "
+                         "points_to_double in (0, 1e4], whole min < max within +-1e6");
     m->scaling.min_score = (int)lo;
     m->scaling.max_score = (int)hi;
     const json_t *grades = json_object_get(root, "grades");

@@ -72,6 +72,9 @@ int sc_calibration_fit(const double *margin, const float *label, size_t n, sc_ca
             break;
     }
     sc_free(t);
+    if (a > SC_CALIBRATION_MAX || fabs(b) > SC_CALIBRATION_MAX)
+        return sc_error(SCORE_EINVAL, "calibration failed: a = %g, b = %g beyond the bound %g "
+                        "(the held-out margins barely vary)", a, b, SC_CALIBRATION_MAX);
     if (!isfinite(a) || !isfinite(b) || a <= 0)
         return sc_error(SCORE_EINVAL, "calibration failed: the held-out margins do not rank "
                         "defaults above non-defaults (a = %g)", a);
@@ -89,7 +92,9 @@ int sc_score_of_pd(const sc_scaling *s, double pd)
     double factor = s->points_to_double / log(2.0);
     double offset = s->base_score - factor * log(s->base_odds);
     double points = nearbyint(offset + factor * log((1 - pd) / pd));
-    if (points < s->min_score)
+    /* the bundle reader bounds the scaling so this cannot be NaN; never
+     * let (int)NaN become INT_MIN if it were */
+    if (!(points >= s->min_score))
         return s->min_score;
     if (points > s->max_score)
         return s->max_score;

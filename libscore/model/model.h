@@ -38,6 +38,12 @@ typedef struct sc_calibration {
     double a, b;            /* Platt: pd = 1 / (1 + exp(-(a * margin + b))) */
 } sc_calibration;
 
+/* Bounds of a model's Platt calibration (|a|, |b|) and of its scaling
+ * (|base_score|, |min|, |max|): training refuses a fit beyond them and the
+ * bundle reader refuses a bundle beyond them (docs/limits.md). */
+#define SC_CALIBRATION_MAX 1e4
+#define SC_SCORE_LIMIT 1e6
+
 typedef struct sc_scaling {
     double base_score;      /* points at base_odds */
     double base_odds;       /* good:bad odds */

@@ -291,6 +291,23 @@ Test(model, damaged_and_altered_bundles_are_refused)
     refused(bad, SCORE_EFORMAT, "grades");
     edited(good, bad, "\"split_type\":[0", "\"split_type\":[1", 1);
     refused(bad, SCORE_EUNSUPPORTED, "categorical");
+    /* checksummed bundles outside the scaling and calibration contract:
+     * a score of -2147483648, every PD 0 and grade AAA */
+    static const char *const outside[][2] = {
+        {"\"base_score\":600.0", "\"base_score\":1e308"},
+        {"\"base_score\":600.0", "\"base_score\":-1e7"},
+        {"\"points_to_double\":20.0", "\"points_to_double\":1e300"},
+        {"\"points_to_double\":20.0", "\"points_to_double\":-20.0"},
+        {"\"base_odds\":50.0", "\"base_odds\":1e-300"},
+        {"\"min\":300", "\"min\":-3000000000"},
+        {"\"max\":900", "\"max\":900.5"},
+        {"\"calibration\": {\"method\":\"platt\",\"a\":", "\"calibration\": {\"method\":\"platt\",\"a\":1e300,\"x\":"},
+        {"\"calibration\": {\"method\":\"platt\",\"a\":", "\"calibration\": {\"method\":\"platt\",\"a\":-1,\"x\":"},
+    };
+    for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++) {
+        edited(good, bad, outside[i][0], outside[i][1], 1);
+        refused(bad, SCORE_EFORMAT, i < 7 ? "scaling" : "calibration");
+    }
     /* an unknown key is ignored, as DESIGN promises */
     edited(good, bad, "\n\"metadata\":", "\n\"future_key\": {\"x\":1},\n\"metadata\":", 1);
     score_model *ok;
