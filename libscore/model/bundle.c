@@ -409,8 +409,7 @@ static int read_scorecard(const char *path, const json_t *root, score_model *m)
     m->calibration.a = number_or_nan(cal, "a");
     m->calibration.b = number_or_nan(cal, "b");
     /* a > 0 keeps the direction (a higher margin, a higher PD); the bounds
-     * keep PDs off 0 and 1 for every margin a forest of SC_MAX_TREES trees
-     * can reach, where a crafted a = 1e300 gave every enterprise PD 0 and
+     * keep a crafted calibration from fixing every PD at 0 or 1, where a crafted a = 1e300 gave every enterprise PD 0 and
      * grade AAA. See docs/limits.md. */
     if (!method || strcmp(method, "platt") != 0 || !(m->calibration.a > 0) ||
         !(m->calibration.a <= SC_CALIBRATION_MAX) || !(fabs(m->calibration.b) <= SC_CALIBRATION_MAX))
@@ -522,7 +521,7 @@ int sc_bundle_read(const char *path, score_model **out)
 {
     char *text;
     size_t len;
-    int rc = sc_read_whole_file(path, &text, &len);
+    int rc = sc_read_whole_file_max(path, SC_BUNDLE_MAX_BYTES, &text, &len);
     if (rc != SCORE_OK)
         return rc == SCORE_EFORMAT ? sc_error_prefix(SCORE_ECORRUPT, "model bundle") : rc;
     rc = sc_bundle_parse(path, text, len, out);

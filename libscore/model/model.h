@@ -43,6 +43,9 @@ typedef struct sc_calibration {
  * bundle reader refuses a bundle beyond them (docs/limits.md). */
 #define SC_CALIBRATION_MAX 1e4
 #define SC_SCORE_LIMIT 1e6
+/* A bundle's JSON text, decompressed: a model of 2,000 depth-4 trees takes
+ * about 1.2 MB; a gzip bomb stops here (docs/limits.md). */
+#define SC_BUNDLE_MAX_BYTES ((size_t)256 << 20)
 
 typedef struct sc_scaling {
     double base_score;      /* points at base_odds */

@@ -494,3 +494,32 @@ Test(model, bad_training_input_is_refused_with_its_place)
     cr_assert_eq(score_model_train_matrix(rows, labels, N_ROWS, N_FEAT, names, directions, &o, &m),
                  SCORE_EINVAL);
 }
+
+/* A gzip bomb: 300 MiB of spaces compressed to about 300 KiB. The reader
+ * stops at the documented 256 MiB of decompressed text instead of reading
+ * it all (the limit is checked while inflating). */
+Test(model, a_gzip_bomb_bundle_is_refused_at_the_limit)
+{
+    char *path = path_in_dir("bomb.json.gz");
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    cr_assert_eq(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY), Z_OK);
+    static unsigned char spaces[1 << 20], out[1 << 16];
+    memset(spaces, ' ', sizeof spaces);
+    for (int mib = 0; mib <= 300; mib++) {
+        zs.next_in = spaces;
+        zs.avail_in = mib < 300 ? sizeof spaces : 0;
+        int flush = mib < 300 ? Z_NO_FLUSH : Z_FINISH, z;
+        do {
+            zs.next_out = out;
+            zs.avail_out = sizeof out;
+            z = deflate(&zs, flush);
+            fwrite(out, 1, sizeof out - zs.avail_out, f);
+        } while (zs.avail_out == 0 || (flush == Z_FINISH && z != Z_STREAM_END));
+    }
+    deflateEnd(&zs);
+    fclose(f);
+    refused(path, SCORE_ECORRUPT, "more than 268435456 bytes (decompressed)");
+}
