@@ -489,6 +489,15 @@ static int read_model(const char *path, const json_t *root, score_model *m)
         rc = bad(path, "xgboost: expected XGBoost's JSON model object");
     if (rc == SCORE_OK && (rc = sc_forest_from_xgboost(xgb, m->n_features, &m->forest)) != SCORE_OK)
         sc_error_prefix(rc, path);
+    /* what training can make (max_depth 1..16, max_rounds up to 100,000);
+     * TreeSHAP's cost grows with the depth, so a crafted deeper tree is
+     * refused rather than served slowly */
+    if (rc == SCORE_OK && sc_forest_max_depth(m->forest) > SC_BUNDLE_MAX_DEPTH)
+        rc = sc_error(SCORE_ELIMIT, "%s: a tree %u levels deep; bundles are limited to %d", path,
+                      sc_forest_max_depth(m->forest), SC_BUNDLE_MAX_DEPTH);
+    if (rc == SCORE_OK && sc_forest_n_trees(m->forest) > SC_BUNDLE_MAX_TREES)
+        rc = sc_error(SCORE_ELIMIT, "%s: %zu trees; bundles are limited to %d", path,
+                      sc_forest_n_trees(m->forest), SC_BUNDLE_MAX_TREES);
     if (rc == SCORE_OK &&
         !(m->xgboost_json = json_dumps(xgb, JSON_COMPACT | JSON_REAL_PRECISION(17))))
         rc = sc_error(SCORE_ENOMEM, "out of memory");

@@ -46,6 +46,9 @@ typedef struct sc_calibration {
 /* A bundle's JSON text, decompressed: a model of 2,000 depth-4 trees takes
  * about 1.2 MB; a gzip bomb stops here (docs/limits.md). */
 #define SC_BUNDLE_MAX_BYTES ((size_t)256 << 20)
+/* Trees and depth of a bundle's forest: what training can make. */
+#define SC_BUNDLE_MAX_TREES 100000
+#define SC_BUNDLE_MAX_DEPTH 16
 
 typedef struct sc_scaling {
     double base_score;      /* points at base_odds */
