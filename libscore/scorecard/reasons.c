@@ -118,6 +118,12 @@ static void amount(double v, const char *unit_zh, const char *unit_en, char *zh,
                    size_t cap)
 {
     double a = fabs(v);
+    if (!isfinite(v)) {
+        /* features are never infinite; a caller's own value may be */
+        sc_snprintf(zh, cap, "无法计算");
+        sc_snprintf(en, cap, "not computable");
+        return;
+    }
     if (a >= 1e8)
         sc_snprintf(zh, cap, "%.2f亿%s", v / 1e8, unit_zh);
     else if (a >= 1e4)
