@@ -130,6 +130,14 @@ size_t sc_format_double(char out[SC_NUMBER_MAX], double v);
 /* Append a JSON number: the shortest round-trip form; null when v is not
  * finite (JSON has no NaN or infinity). */
 void sc_str_number(sc_str *s, double v);
+/* Append a JSON number printed with %.*g (`digits` significant) or %.*f
+ * (`decimals` after the point), for outputs whose precision is part of
+ * their format; null when v is not finite. */
+void sc_str_number_g(sc_str *s, double v, int digits);
+void sc_str_number_f(sc_str *s, double v, int decimals);
+/* Append a JSON member's key, `"key": ` with the key escaped, preceded by
+ * `separator` (such as ", " or ",\n  "; NULL for none). */
+void sc_str_key(sc_str *s, const char *separator, const char *key);
 
 /* ---- Unified Social Credit Codes (GB 32100-2015) ---------------------- */
 

@@ -57,7 +57,7 @@ static int open_temp(sc_outfile *f, const char *what, const struct stat *existin
     if (!f->temp)
         return sc_error(SCORE_ENOMEM, "%s %s: out of memory", what, f->target);
     for (int attempt = 0; attempt < 100; attempt++) {
-        snprintf(f->temp, len, "%s.tmp-%ld-%u", f->target, (long)getpid(),
+        sc_snprintf(f->temp, len, "%s.tmp-%ld-%u", f->target, (long)getpid(),
                  atomic_fetch_add(&counter, 1));
         f->fd = open(f->temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
         if (f->fd >= 0 || errno != EEXIST)

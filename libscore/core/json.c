@@ -127,3 +127,39 @@ int sc_json_object(const json_t *obj, const char *key, const char *where, const 
     *out = v;
     return SCORE_OK;
 }
+
+void sc_json_push(json_t *array, json_t *value, int *failed)
+{
+    /* jansson drops the value's reference on failure, NULL array included */
+    if (json_array_append_new(array, value) != 0)
+        *failed = 1;
+}
+
+void sc_json_put(json_t *object, const char *key, json_t *value, int *failed)
+{
+    if (json_object_set_new(object, key, value) != 0)
+        *failed = 1;
+}
+
+json_t *sc_json_checked(json_t *value, int *failed)
+{
+    if (!value)
+        *failed = 1;
+    return value;
+}
+
+static int append_to_str(const char *buffer, size_t size, void *data)
+{
+    sc_str *s = data;
+    sc_str_append(s, buffer, size);
+    return sc_str_status(s) == SCORE_OK ? 0 : -1;
+}
+
+int sc_json_dump(const json_t *value, size_t flags, sc_str *out)
+{
+    /* the sc_str's failure is sticky: a write jansson forgets to check
+     * still fails the whole text */
+    if (json_dump_callback(value, append_to_str, out, flags) != 0 || sc_str_status(out) != SCORE_OK)
+        return sc_error(SCORE_ENOMEM, "out of memory writing JSON");
+    return SCORE_OK;
+}

@@ -33,4 +33,21 @@ int sc_json_string(const json_t *obj, const char *key, const char *where, const 
 /* An optional object; *out stays NULL when absent. */
 int sc_json_object(const json_t *obj, const char *key, const char *where, const json_t **out);
 
+/* ---- building with jansson ---------------------------------------------------
+ *
+ * jansson's constructors return NULL and its appends -1 when memory runs
+ * out, and an unchecked append silently drops a member (a model bundle
+ * that does not load, written with SCORE_OK). These take a value that may
+ * be NULL, always take over its reference, and set *failed on any failure,
+ * so a builder checks once at the end. */
+void sc_json_push(json_t *array, json_t *value, int *failed);
+void sc_json_put(json_t *object, const char *key, json_t *value, int *failed);
+/* Append `value` as JSON text (json_dumps `flags`) to `out`. SCORE_OK or
+ * SCORE_ENOMEM. Writes through the sc_str, never jansson's own buffer:
+ * jansson 2.14's json_dumps ignores a failed write of an object key and
+ * returned {":"a"} for {"name":"a"} when an allocation failed there. */
+int sc_json_dump(const json_t *value, size_t flags, sc_str *out);
+/* A checked value: `value`, or NULL with *failed set when it is NULL. */
+json_t *sc_json_checked(json_t *value, int *failed);
+
 #endif

@@ -59,7 +59,7 @@ int sc_money_from_yuan(double yuan, int64_t *fen)
 void sc_money_format(int64_t fen, char out[32])
 {
     uint64_t magnitude = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
-    snprintf(out, 32, "%s%llu.%02llu", fen < 0 ? "-" : "", (unsigned long long)(magnitude / 100),
+    sc_snprintf(out, 32, "%s%llu.%02llu", fen < 0 ? "-" : "", (unsigned long long)(magnitude / 100),
              (unsigned long long)(magnitude % 100));
 }
 

@@ -40,7 +40,7 @@ void sc_month_format(int month, char out[8])
 {
     unsigned year = (unsigned)SC_MONTH_YEAR(month) % 10000u;
     unsigned mon = (unsigned)SC_MONTH_OF_YEAR(month) % 100u;
-    snprintf(out, 8, "%04u-%02u", year, mon);
+    sc_snprintf(out, 8, "%04u-%02u", year, mon);
 }
 
 int sc_month_yyyymm(int month)

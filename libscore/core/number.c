@@ -74,3 +74,27 @@ void sc_str_number(sc_str *s, double v)
     size_t n = sc_format_double(text, v);
     sc_str_append(s, text, n);
 }
+
+void sc_str_number_g(sc_str *s, double v, int digits)
+{
+    if (!isfinite(v))
+        sc_str_puts(s, "null");
+    else
+        sc_str_printf(s, "%.*g", digits, v);
+}
+
+void sc_str_number_f(sc_str *s, double v, int decimals)
+{
+    if (!isfinite(v))
+        sc_str_puts(s, "null");
+    else
+        sc_str_printf(s, "%.*f", decimals, v);
+}
+
+void sc_str_key(sc_str *s, const char *separator, const char *key)
+{
+    if (separator)
+        sc_str_puts(s, separator);
+    sc_str_json(s, key);
+    sc_str_puts(s, ": ");
+}

@@ -116,7 +116,7 @@ typedef struct where_buf {
 
 static const char *where_of(where_buf *w, const char *name, const char *path)
 {
-    snprintf(w->text, sizeof w->text, "%s: %s", name, path);
+    sc_snprintf(w->text, sizeof w->text, "%s: %s", name, path);
     return w->text;
 }
 
@@ -142,7 +142,7 @@ static int open_section(const json_t *root, const char *key, const char *name,
     if (rc != SCORE_OK || !*obj)
         return rc;
     char path[64];
-    snprintf(path, sizeof path, "config.%s", key);
+    sc_snprintf(path, sizeof path, "config.%s", key);
     return sc_json_check_keys(*obj, where_of(w, name, path), allowed);
 }
 
@@ -332,20 +332,6 @@ void score_enhance_config_free(score_enhance_config *config)
 
 /* ---- writing ---------------------------------------------------------------- */
 
-/* The shortest decimal that reads back as the same double, without an
- * exponent where a person would write none (50, not 5e+01). */
-static void put_number(sc_str *s, double v)
-{
-    char text[32];
-    int plain = fabs(v) >= 1e-4 && fabs(v) < 1e15;
-    for (int precision = 1; precision <= 17; precision++) {
-        snprintf(text, sizeof text, "%.*g", precision, v);
-        if (strtod(text, NULL) == v && !(plain && strchr(text, 'e')))
-            break;
-    }
-    sc_str_puts(s, text);
-}
-
 static void put_key(sc_str *s, const char *indent, const char *key, int *first)
 {
     sc_str_printf(s, "%s\n%s\"%s\": ", *first ? "" : ",", indent, key);
@@ -357,7 +343,7 @@ static void put_numbers(sc_str *s, const char *indent, const number_key *keys, s
 {
     for (size_t i = 0; i < n; i++) {
         put_key(s, indent, keys[i].key, first);
-        put_number(s, *member((score_enhance_config *)c, keys[i].offset));
+        sc_str_number(s, *member((score_enhance_config *)c, keys[i].offset));
     }
 }
 
@@ -369,7 +355,7 @@ static void put_table(sc_str *s, const char *key, const char *const names[], con
     int inner = 1;
     for (size_t i = 0; i < n; i++) {
         put_key(s, "    ", names[i], &inner);
-        put_number(s, v[i]);
+        sc_str_number(s, v[i]);
     }
     sc_str_puts(s, "\n  }");
 }
@@ -402,7 +388,7 @@ static void write_config(sc_str *s, const score_enhance_config *c)
     put_section(s, "advance_rates", advance_numbers, SC_ARRAY_LEN(advance_numbers), c, &first);
     put_table(s, "grades", bound_keys, c->grade_bounds, SC_ENHANCE_GRADES - 1, &first);
     put_table(s, "sales_shares", share_keys, c->sales_shares, SC_ENHANCE_GRADES, &first);
-    sc_enhance_views_write(s, c, put_number);
+    sc_enhance_views_write(s, c, sc_str_number);
     sc_str_puts(s, "\n}\n");
 }
 

@@ -236,7 +236,7 @@ static int read_request(const json_t *root, const char *name, score_enhance_requ
                         score_enhance_terms *t)
 {
     char where[512], sub[600];
-    snprintf(where, sizeof where, "%s: request", name);
+    sc_snprintf(where, sizeof where, "%s: request", name);
     int rc;
     if ((rc = sc_json_check_keys(root, where, t ? request_keys_terms : request_keys)) !=
             SCORE_OK ||
@@ -277,7 +277,7 @@ static int read_request(const json_t *root, const char *name, score_enhance_requ
     if (r->tenor_years <= 0)
         return sc_error(SCORE_EFORMAT, "%s.tenor_years: must be above 0", where);
     if (patents) {
-        snprintf(sub, sizeof sub, "%s.patents", where);
+        sc_snprintf(sub, sizeof sub, "%s.patents", where);
         if ((rc = sc_json_check_keys(patents, sub, patent_keys)) != SCORE_OK ||
             (rc = sc_json_money(patents, "invention", sub, 0, MAX_AMOUNT_FEN,
                                 &r->patent_invention)) != SCORE_OK ||
@@ -288,7 +288,7 @@ static int read_request(const json_t *root, const char *name, score_enhance_requ
             return rc;
     }
     if (guarantee) {
-        snprintf(sub, sizeof sub, "%s.guarantee", where);
+        sc_snprintf(sub, sizeof sub, "%s.guarantee", where);
         if ((rc = read_guarantee(guarantee, sub, r, t)) != SCORE_OK)
             return rc;
     }

@@ -1,4 +1,5 @@
 #include <limits.h>
+#include <float.h>
 #include <math.h>
 
 #include "features.h"
@@ -278,4 +279,11 @@ void sc_features_row(const sc_view *v, double *out)
     consistency_and_orders(v, out);
     innovation_equity_profile(v, out);
     coverage_and_industry(v, out);
+    /* Values up to 1.7e308 pass the reader; their sums, ratios and growth
+     * can overflow. What cannot be computed is NaN (docs/features.md),
+     * never an infinity that the model and the reasons would take as a
+     * measurement. Rows are float: beyond FLT_MAX is as good as infinite. */
+    for (size_t j = 0; j < SC_N_FEATURES; j++)
+        if (!(fabs(out[j]) <= FLT_MAX))
+            out[j] = NAN;
 }

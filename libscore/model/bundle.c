@@ -12,72 +12,92 @@
 #include <zlib.h>
 
 #include "../core/file.h"
+#include "../core/json.h"
 #include "model.h"
 
 #define CHECKSUM_KEY "\n\"checksum\": \"crc32:"
 
 /* ---- writing ------------------------------------------------------------ */
 
-static json_t *distribution_json(const sc_distribution *d)
+/* Every builder below sets *failed when jansson runs out of memory and
+ * returns what it has; bundle_text refuses the whole bundle then. */
+static json_t *distribution_json(const sc_distribution *d, int *failed)
 {
-    json_t *edges = json_array(), *shares = json_array();
+    json_t *edges = sc_json_checked(json_array(), failed);
+    json_t *shares = sc_json_checked(json_array(), failed);
     for (size_t b = 0; b + 1 < d->n_bins; b++)
-        json_array_append_new(edges, json_real(d->edges[b]));
+        sc_json_push(edges, json_real(d->edges[b]), failed);
     for (size_t b = 0; b < d->n_bins; b++)
-        json_array_append_new(shares, json_real(d->share[b]));
-    return json_pack("{s:o,s:o,s:f}", "edges", edges, "shares", shares, "missing", d->missing);
+        sc_json_push(shares, json_real(d->share[b]), failed);
+    /* "o" takes over edges and shares even when json_pack fails */
+    return sc_json_checked(
+        json_pack("{s:o,s:o,s:f}", "edges", edges, "shares", shares, "missing", d->missing),
+        failed);
 }
 
-static json_t *feature_spec_json(const score_model *m)
+static json_t *feature_spec_json(const score_model *m, int *failed)
 {
     if (m->input == INPUT_SIGNALS)
-        return json_pack("{s:s,s:s,s:i}", "kind", "signals", "name", "libscore-features",
-                         "version", m->spec_version);
-    json_t *columns = json_array();
+        return sc_json_checked(json_pack("{s:s,s:s,s:i}", "kind", "signals", "name",
+                                         "libscore-features", "version", m->spec_version),
+                               failed);
+    json_t *columns = sc_json_checked(json_array(), failed);
     for (size_t c = 0; c < m->n_columns; c++) {
-        json_t *col = json_pack("{s:s}", "name", m->columns[c].name);
+        json_t *col = sc_json_checked(json_pack("{s:s}", "name", m->columns[c].name), failed);
         if (m->columns[c].n_levels) {
-            json_t *levels = json_array();
+            json_t *levels = sc_json_checked(json_array(), failed);
             for (size_t l = 0; l < m->columns[c].n_levels; l++)
-                json_array_append_new(levels, json_string(m->columns[c].levels[l]));
-            json_object_set_new(col, "levels", levels);
+                sc_json_push(levels, json_string(m->columns[c].levels[l]), failed);
+            sc_json_put(col, "levels", levels, failed);
         }
-        json_array_append_new(columns, col);
+        sc_json_push(columns, col, failed);
     }
-    json_t *spec = json_pack("{s:s,s:o}", "kind", "table", "columns", columns);
+    json_t *spec =
+        sc_json_checked(json_pack("{s:s,s:o}", "kind", "table", "columns", columns), failed);
     if (m->id_column)
-        json_object_set_new(spec, "id", json_string(m->id_column));
+        sc_json_put(spec, "id", json_string(m->id_column), failed);
     if (m->label_column)
-        json_object_set_new(spec, "label", json_string(m->label_column));
+        sc_json_put(spec, "label", json_string(m->label_column), failed);
     return spec;
 }
 
-/* The top-level keys after "xgboost", in order. */
+/* The top-level keys after "xgboost", in order; NULL when memory ran out. */
 static json_t *rest_of_bundle(const score_model *m)
 {
-    json_t *features = json_array(), *grades = json_array(), *population = json_array();
+    int failed = 0;
+    json_t *features = sc_json_checked(json_array(), &failed);
+    json_t *grades = sc_json_checked(json_array(), &failed);
+    json_t *population = sc_json_checked(json_array(), &failed);
+    json_t *directions = sc_json_checked(json_array(), &failed);
     for (size_t j = 0; j < m->n_features; j++) {
-        json_array_append_new(features, json_string(m->feature_names[j]));
-        json_t *d = distribution_json(&m->population[j]);
-        json_object_set_new(d, "feature", json_string(m->feature_names[j]));
-        json_array_append_new(population, d);
+        sc_json_push(features, json_string(m->feature_names[j]), &failed);
+        json_t *d = distribution_json(&m->population[j], &failed);
+        sc_json_put(d, "feature", json_string(m->feature_names[j]), &failed);
+        sc_json_push(population, d, &failed);
+        sc_json_push(directions, json_integer(m->directions[j]), &failed);
     }
     for (size_t g = 0; g < m->n_grades; g++)
-        json_array_append_new(grades, json_pack("{s:s,s:f}", "grade", m->grades[g].name, "max_pd",
-                                                m->grades[g].max_pd));
-    json_t *directions = json_array();
-    for (size_t j = 0; j < m->n_features; j++)
-        json_array_append_new(directions, json_integer(m->directions[j]));
-    return json_pack(
+        sc_json_push(grades,
+                     json_pack("{s:s,s:f}", "grade", m->grades[g].name, "max_pd",
+                               m->grades[g].max_pd),
+                     &failed);
+    json_t *spec = feature_spec_json(m, &failed);
+    json_t *score = distribution_json(&m->population[m->n_features], &failed);
+    json_t *rest = json_pack(
         "{s:o,s:o,s:o,s:{s:s,s:f,s:f},s:{s:f,s:f,s:f,s:i,s:i},s:o,s:{s:s,s:i,s:I},"
         "s:{s:o,s:o},s:O}",
-        "features", features, "directions", directions, "feature_spec", feature_spec_json(m),
+        "features", features, "directions", directions, "feature_spec", spec,
         "calibration", "method", "platt", "a", m->calibration.a, "b", m->calibration.b, "scaling",
         "base_score", m->scaling.base_score, "base_odds", m->scaling.base_odds, "points_to_double",
         m->scaling.points_to_double, "min", m->scaling.min_score, "max", m->scaling.max_score,
         "grades", grades, "reasons", "catalogue", "libscore-reasons", "version", 1,
         "per_enterprise", (json_int_t)m->n_reasons, "population", "features", population, "score",
-        distribution_json(&m->population[m->n_features]), "metadata", m->metadata);
+        score, "metadata", m->metadata);
+    if (failed) {
+        json_decref(rest);
+        return NULL;
+    }
+    return rest;
 }
 
 /* Since 1.1: the scale's direction and default grade; a bundle without
@@ -102,14 +122,12 @@ static int bundle_text(const score_model *m, sc_str *text)
     const char *key;
     json_t *value;
     json_object_foreach(rest, key, value) {
-        char *dumped = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY);
-        if (!dumped) {
+        sc_str_printf(text, ",\n\"%s\": ", key);
+        if (sc_json_dump(value, JSON_COMPACT | JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY, text) !=
+            SCORE_OK) {
             json_decref(rest);
             return sc_error(SCORE_ENOMEM, "out of memory writing the bundle");
         }
-        sc_str_printf(text, ",\n\"%s\": ", key);
-        sc_str_puts(text, dumped);
-        free(dumped);
     }
     json_decref(rest);
     uLong crc = crc32(0L, (const Bytef *)text->data, (uInt)text->len);
@@ -352,9 +370,9 @@ static int read_table_columns(const char *path, const json_t *columns, score_mod
         for (size_t k = 0; k < width; k++, feature++) {
             char expected[512];
             if (tc->n_levels)
-                snprintf(expected, sizeof expected, "%s=%s", name, tc->levels[k]);
+                sc_snprintf(expected, sizeof expected, "%s=%s", name, tc->levels[k]);
             else
-                snprintf(expected, sizeof expected, "%s", name);
+                sc_snprintf(expected, sizeof expected, "%s", name);
             if (feature >= m->n_features || strcmp(m->feature_names[feature], expected) != 0)
                 return sc_error(SCORE_EFORMAT, "%s: feature %zu should be \"%s\" from the table's "
                                 "columns: the feature list does not match", path, feature + 1,
@@ -401,16 +419,26 @@ static int read_scorecard(const char *path, const json_t *root, score_model *m)
     const char *method = json_string_value(json_object_get(cal, "method"));
     m->calibration.a = number_or_nan(cal, "a");
     m->calibration.b = number_or_nan(cal, "b");
-    if (!method || strcmp(method, "platt") != 0 || !isfinite(m->calibration.a) ||
-        !(m->calibration.a > 0) || !isfinite(m->calibration.b))
-        return bad(path, "calibration: expected {\"method\": \"platt\", \"a\" > 0, \"b\"}");
+    /* a > 0 keeps the direction (a higher margin, a higher PD); the bounds
+     * keep a crafted calibration from fixing every PD at 0 or 1, where a crafted a = 1e300 gave every enterprise PD 0 and
+     * grade AAA. See docs/limits.md. */
+    if (!method || strcmp(method, "platt") != 0 || !(m->calibration.a > 0) ||
+        !(m->calibration.a <= SC_CALIBRATION_MAX) || !(fabs(m->calibration.b) <= SC_CALIBRATION_MAX))
+        return bad(path, "calibration: expected {\"method\": \"platt\", \"a\" in (0, 1e4], "
+                         "\"b\" in [-1e4, 1e4]}");
     m->scaling.base_score = number_or_nan(sc, "base_score");
     m->scaling.base_odds = number_or_nan(sc, "base_odds");
     m->scaling.points_to_double = number_or_nan(sc, "points_to_double");
     double lo = number_or_nan(sc, "min"), hi = number_or_nan(sc, "max");
-    if (!isfinite(m->scaling.base_score) || !(m->scaling.base_odds > 0) ||
-        !(m->scaling.points_to_double > 0) || !(lo < hi) || fabs(lo) > 1e6 || fabs(hi) > 1e6)
-        return bad(path, "scaling: needs base_score, base_odds > 0, points_to_double > 0, min < max");
+    /* Bounded so that every PD gives a finite number of points: a crafted
+     * base_score of 1e308 made inf - inf and a score of -2147483648. */
+    if (!(fabs(m->scaling.base_score) <= SC_SCORE_LIMIT) ||
+        !(m->scaling.base_odds >= 1e-6 && m->scaling.base_odds <= 1e6) ||
+        !(m->scaling.points_to_double > 0 && m->scaling.points_to_double <= 1e4) || !(lo < hi) ||
+        !(fabs(lo) <= SC_SCORE_LIMIT) || !(fabs(hi) <= SC_SCORE_LIMIT) || lo != floor(lo) ||
+        hi != floor(hi))
+        return bad(path, "scaling: needs |base_score| <= 1e6, base_odds in [1e-6, 1e6], "
+                         "points_to_double in (0, 1e4], whole min < max within +-1e6");
     m->scaling.min_score = (int)lo;
     m->scaling.max_score = (int)hi;
     const json_t *grades = json_object_get(root, "grades");
@@ -425,7 +453,7 @@ static int read_scorecard(const char *path, const json_t *root, score_model *m)
             max_pd > 1 || (g && !(max_pd > m->grades[g - 1].max_pd)))
             return bad(path, "grades: each band needs a name of 1 to 7 characters and an increasing "
                              "max_pd in (0, 1]");
-        snprintf(m->grades[g].name, sizeof m->grades[g].name, "%s", name);
+        sc_snprintf(m->grades[g].name, sizeof m->grades[g].name, "%s", name);
         m->grades[g].max_pd = max_pd;
     }
     if (m->grades[m->n_grades - 1].max_pd != 1)
@@ -482,6 +510,15 @@ static int read_model(const char *path, const json_t *root, score_model *m)
         rc = bad(path, "xgboost: expected XGBoost's JSON model object");
     if (rc == SCORE_OK && (rc = sc_forest_from_xgboost(xgb, m->n_features, &m->forest)) != SCORE_OK)
         sc_error_prefix(rc, path);
+    /* what training can make (max_depth 1..16, max_rounds up to 100,000);
+     * TreeSHAP's cost grows with the depth, so a crafted deeper tree is
+     * refused rather than served slowly */
+    if (rc == SCORE_OK && sc_forest_max_depth(m->forest) > SC_BUNDLE_MAX_DEPTH)
+        rc = sc_error(SCORE_ELIMIT, "%s: a tree %u levels deep; bundles are limited to %d", path,
+                      sc_forest_max_depth(m->forest), SC_BUNDLE_MAX_DEPTH);
+    if (rc == SCORE_OK && sc_forest_n_trees(m->forest) > SC_BUNDLE_MAX_TREES)
+        rc = sc_error(SCORE_ELIMIT, "%s: %zu trees; bundles are limited to %d", path,
+                      sc_forest_n_trees(m->forest), SC_BUNDLE_MAX_TREES);
     if (rc == SCORE_OK &&
         !(m->xgboost_json = json_dumps(xgb, JSON_COMPACT | JSON_REAL_PRECISION(17))))
         rc = sc_error(SCORE_ENOMEM, "out of memory");
@@ -514,7 +551,7 @@ int sc_bundle_read(const char *path, score_model **out)
 {
     char *text;
     size_t len;
-    int rc = sc_read_whole_file(path, &text, &len);
+    int rc = sc_read_whole_file_max(path, SC_BUNDLE_MAX_BYTES, &text, &len);
     if (rc != SCORE_OK)
         return rc == SCORE_EFORMAT ? sc_error_prefix(SCORE_ECORRUPT, "model bundle") : rc;
     rc = sc_bundle_parse(path, text, len, out);

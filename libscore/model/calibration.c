@@ -72,6 +72,9 @@ int sc_calibration_fit(const double *margin, const float *label, size_t n, sc_ca
             break;
     }
     sc_free(t);
+    if (a > SC_CALIBRATION_MAX || fabs(b) > SC_CALIBRATION_MAX)
+        return sc_error(SCORE_EINVAL, "calibration failed: a = %g, b = %g beyond the bound %g "
+                        "(the held-out margins barely vary)", a, b, SC_CALIBRATION_MAX);
     if (!isfinite(a) || !isfinite(b) || a <= 0)
         return sc_error(SCORE_EINVAL, "calibration failed: the held-out margins do not rank "
                         "defaults above non-defaults (a = %g)", a);
@@ -91,7 +94,9 @@ int sc_score_of_pd(const sc_scaling *s, double pd)
     double points = nearbyint(offset + factor * log((1 - pd) / pd));
     if (s->riskier) /* the mirror image about the base score */
         points = nearbyint(s->base_score + factor * log(s->base_odds) - factor * log((1 - pd) / pd));
-    if (points < s->min_score)
+    /* the bundle reader bounds the scaling so this cannot be NaN; never
+     * let (int)NaN become INT_MIN if it were */
+    if (!(points >= s->min_score))
         return s->min_score;
     if (points > s->max_score)
         return s->max_score;
@@ -112,7 +117,7 @@ void sc_model_default_scorecard(score_model *m)
     snprintf(m->default_grade, sizeof m->default_grade, "%s", SC_DEFAULT_GRADE);
     m->n_grades = SC_MASTER_GRADES;
     for (size_t g = 0; g < m->n_grades; g++) {
-        snprintf(m->grades[g].name, sizeof m->grades[g].name, "%s", sc_master_grade_names[g]);
+        sc_snprintf(m->grades[g].name, sizeof m->grades[g].name, "%s", sc_master_grade_names[g]);
         m->grades[g].max_pd = sc_master_grade_max_pd[g];
     }
     m->n_reasons = 3;

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <xgboost/c_api.h>
 
+#include "../core/json.h"
 #include "train.h"
 
 /* SOURCE_DATE_EPOCH, when set, so that two trainings give identical files. */
@@ -39,13 +40,19 @@ static json_t *calibration_table(const score_model *m, const double *pd, const f
         bads[g] += y[i];
         pds[g] += pd[i];
     }
-    json_t *table = json_array();
+    int failed = 0;
+    json_t *table = sc_json_checked(json_array(), &failed);
     for (size_t g = 0; g < m->n_grades; g++)
-        json_array_append_new(table, json_pack("{s:s,s:I,s:I,s:f,s:f}", "grade", m->grades[g].name,
+        sc_json_push(table, json_pack("{s:s,s:I,s:I,s:f,s:f}", "grade", m->grades[g].name,
                                                "rows", (json_int_t)rows[g], "defaults",
                                                (json_int_t)bads[g], "mean_pd",
                                                rows[g] ? pds[g] / rows[g] : 0.0, "default_rate",
-                                               rows[g] ? bads[g] / rows[g] : 0.0));
+                                               rows[g] ? bads[g] / rows[g] : 0.0),
+                     &failed);
+    if (failed) {
+        json_decref(table);
+        return NULL;
+    }
     return table;
 }
 
@@ -68,15 +75,17 @@ static json_t *build_metadata(const score_model *m, const sc_train_data *d,
     int major, minor, patch;
     creation_time(created);
     XGBoostVersion(&major, &minor, &patch);
-    snprintf(version, sizeof version, "%d.%d.%d", major, minor, patch);
+    sc_snprintf(version, sizeof version, "%d.%d.%d", major, minor, patch);
     json_t *training = json_pack("{s:I,s:I,s:f,s:I,s:I,s:I}", "rows", (json_int_t)d->n_rows,
                                  "defaults", (json_int_t)(train->n_default + held_out->n_default),
                                  "default_rate",
                                  (double)(train->n_default + held_out->n_default) / (double)d->n_rows,
                                  "train_rows", (json_int_t)train->n, "validation_rows",
                                  (json_int_t)held_out->n, "features", (json_int_t)d->n_features);
-    if (summary)
-        json_object_update(training, (json_t *)summary);
+    if (training && summary && json_object_update(training, (json_t *)summary) != 0) {
+        json_decref(training);
+        training = NULL;
+    }
     (void)m;
     return json_pack("{s:s,s:s,s:s,s:o,s:o,s:{s:i,s:s,s:{s:f},s:o,s:o}}", "created", created,
                      "library", SCORE_VERSION_STRING, "xgboost", version, "training", training,

@@ -239,14 +239,14 @@ static int read_tree_json(const json_t *tree, size_t t, tree_json *tj)
         return sc_error(SCORE_EFORMAT, MSG "tree %zu is not an object", t);
     const json_t *param = NULL, *id = json_object_get(tree, "id");
     char where[64];
-    snprintf(where, sizeof where, "tree %zu", t);
+    sc_snprintf(where, sizeof where, "tree %zu", t);
     if (id && (!json_is_integer(id) || json_integer_value(id) != (json_int_t)t))
         return sc_error(SCORE_EFORMAT, MSG "tree %zu has id %s", t,
                         json_is_integer(id) ? "of another tree" : "that is not an integer");
     int rc = member(tree, "tree_param", where, JSON_OBJECT, &param);
     tj->n_deleted = 0;
     if (!rc) {
-        snprintf(where, sizeof where, "tree %zu.tree_param", t);
+        sc_snprintf(where, sizeof where, "tree %zu.tree_param", t);
         rc = count_member(param, "num_nodes", where, &tj->n_nodes);
     }
     if (!rc && json_object_get(param, "num_deleted"))

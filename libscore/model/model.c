@@ -1,6 +1,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../core/json.h"
 #include "model.h"
 
 void score_model_free(score_model *m)
@@ -71,17 +72,20 @@ int score_model_metadata(const score_model *model, char *buffer, size_t capacity
 {
     if (!model || !length || (capacity && !buffer))
         return sc_error(SCORE_EINVAL, "score_model_metadata: NULL argument");
-    char *text = json_dumps(model->metadata, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-    if (!text)
+    sc_str text;
+    sc_str_init(&text);
+    if (sc_json_dump(model->metadata, JSON_INDENT(2) | JSON_REAL_PRECISION(10), &text) != SCORE_OK) {
+        sc_str_free(&text);
         return sc_error(SCORE_ENOMEM, "score_model_metadata: out of memory");
-    size_t len = strlen(text);
+    }
+    size_t len = text.len;
     if (capacity) {
         size_t n = len < capacity - 1 ? len : capacity - 1;
-        memcpy(buffer, text, n);
+        memcpy(buffer, text.data, n);
         buffer[n] = '\0';
     }
     *length = len;
-    free(text);
+    sc_str_free(&text);
     return SCORE_OK;
 }
 

@@ -40,6 +40,18 @@ typedef struct sc_calibration {
     double a, b;            /* Platt: pd = 1 / (1 + exp(-(a * margin + b))) */
 } sc_calibration;
 
+/* Bounds of a model's Platt calibration (|a|, |b|) and of its scaling
+ * (|base_score|, |min|, |max|): training refuses a fit beyond them and the
+ * bundle reader refuses a bundle beyond them (docs/limits.md). */
+#define SC_CALIBRATION_MAX 1e4
+#define SC_SCORE_LIMIT 1e6
+/* A bundle's JSON text, decompressed: a model of 2,000 depth-4 trees takes
+ * about 1.2 MB; a gzip bomb stops here (docs/limits.md). */
+#define SC_BUNDLE_MAX_BYTES ((size_t)256 << 20)
+/* Trees and depth of a bundle's forest: what training can make. */
+#define SC_BUNDLE_MAX_TREES 100000
+#define SC_BUNDLE_MAX_DEPTH 16
+
 typedef struct sc_scaling {
     double base_score;      /* points at base_odds */
     double base_odds;       /* good:bad odds */

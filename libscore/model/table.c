@@ -1,7 +1,4 @@
-#define _GNU_SOURCE /* strtod_l */
-#include <locale.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,14 +172,6 @@ const char *sc_table_cell(const sc_table *t, size_t row, size_t column, size_t *
     return t->text + c->offset;
 }
 
-static locale_t c_locale;
-static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
-
-static void make_c_locale(void)
-{
-    c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-}
-
 static int is_missing(const char *s, size_t len)
 {
     static const char *const tokens[] = {"", "NA", "N/A", "NaN", "nan", "NULL", "null", "?", "-"};
@@ -205,9 +194,8 @@ int sc_table_number(const sc_table *t, size_t row, size_t column, double *value)
         return -1;
     memcpy(buf, s, len);
     buf[len] = '\0';
-    pthread_once(&c_locale_once, make_c_locale);
     char *end;
-    double v = c_locale ? strtod_l(buf, &end, c_locale) : strtod(buf, &end);
+    double v = sc_strtod(buf, &end);
     if (*end || !isfinite(v))
         return -1;
     *value = v;

@@ -24,7 +24,7 @@ static void warn(const score_diagnostic_fn fn, void *user, const char *path, siz
     if (!fn)
         return;
     char text[1024];
-    snprintf(text, sizeof text, "%s:1:%zu: %s: %s", path, column + 1, name, message);
+    sc_snprintf(text, sizeof text, "%s:1:%zu: %s: %s", path, column + 1, name, message);
     score_diagnostic d = {SCORE_DIAG_WARNING, path, 1, (int)column + 1, name, message, text};
     fn(user, &d);
 }
@@ -107,9 +107,11 @@ static int plan_columns(const sc_table *t, size_t label, size_t id, score_model 
             if (tc->n_levels > SC_MAX_LEVELS) {
                 warn(o->diagnostic, o->diagnostic_user, t->path, c, tc->name,
                      "text column with more than 32 distinct values: not used");
-                json_array_append_new(ignored, json_string(tc->name));
+                int lost = json_array_append_new(ignored, json_string(tc->name)) != 0;
                 free(tc->name);
                 memset(tc, 0, sizeof *tc);
+                if (lost)
+                    return sc_error(SCORE_ENOMEM, "out of memory");
                 continue;
             }
         }
@@ -285,7 +287,8 @@ int score_model_train_table(const char *path, const char *label_column, const ch
                            NULL};
         json_t *summary = json_pack("{s:s,s:s,s:O}", "source", "table", "label", label_column,
                                     "ignored_columns", ignored);
-        rc = sc_train_model(&d, &o, summary, &m);
+        rc = summary ? sc_train_model(&d, &o, summary, &m)
+                     : sc_error(SCORE_ENOMEM, "out of memory");
         json_decref(summary);
     }
     if (rc == SCORE_OK) {
@@ -342,11 +345,11 @@ static void reject_row(const score_read_options *o, const sc_table *t, size_t r,
     size_t len;
     const char *name = sc_table_cell(t, SIZE_MAX, col, &len);
     char colname[256], message[512], text[1024];
-    snprintf(colname, sizeof colname, "%.*s", (int)(len < 255 ? len : 255), name);
+    sc_snprintf(colname, sizeof colname, "%.*s", (int)(len < 255 ? len : 255), name);
     const char *cell = sc_table_cell(t, r, col, &len);
-    snprintf(message, sizeof message, "expected a number or an empty cell, got \"%.*s\"",
+    sc_snprintf(message, sizeof message, "expected a number or an empty cell, got \"%.*s\"",
              (int)(len < 64 ? len : 64), cell);
-    snprintf(text, sizeof text, "%s:%llu:%zu: %s: %s", t->path, (unsigned long long)t->line[r],
+    sc_snprintf(text, sizeof text, "%s:%llu:%zu: %s: %s", t->path, (unsigned long long)t->line[r],
              col + 1, colname, message);
     score_diagnostic d = {SCORE_DIAG_ERROR, t->path, t->line[r], (int)col + 1, colname, message, text};
     o->diagnostic(o->diagnostic_user, &d);
@@ -372,7 +375,7 @@ static int fill_table(const score_model *m, const sc_table *t, size_t id,
         char number[32];
         const char *cell = id == SIZE_MAX ? number : sc_table_cell(t, r, id, &len);
         if (id == SIZE_MAX)
-            len = (size_t)snprintf(number, sizeof number, "%zu", r + 1);
+            len = (size_t)sc_snprintf(number, sizeof number, "%zu", r + 1);
         if (!(out->ids[out->n_rows] = strndup(cell, len)))
             rc = sc_error(SCORE_ENOMEM, "out of memory");
         counts->accepted++;

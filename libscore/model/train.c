@@ -174,16 +174,16 @@ static int set_params(BoosterHandle b, const sc_train_data *d, const score_train
     };
     for (size_t i = 0; i < SC_ARRAY_LEN(fixed) && rc == SCORE_OK; i++)
         rc = set_param(b, fixed[i].name, fixed[i].value);
-    snprintf(text, sizeof text, "%.17g", o->learning_rate);
+    sc_snprintf(text, sizeof text, "%.17g", o->learning_rate);
     if (rc == SCORE_OK)
         rc = set_param(b, "eta", text);
-    snprintf(text, sizeof text, "%d", o->max_depth);
+    sc_snprintf(text, sizeof text, "%d", o->max_depth);
     if (rc == SCORE_OK)
         rc = set_param(b, "max_depth", text);
-    snprintf(text, sizeof text, "%llu", (unsigned long long)(o->seed & 0x7FFFFFFF));
+    sc_snprintf(text, sizeof text, "%llu", (unsigned long long)(o->seed & 0x7FFFFFFF));
     if (rc == SCORE_OK)
         rc = set_param(b, "seed", text);
-    snprintf(text, sizeof text, "%d", o->threads);
+    sc_snprintf(text, sizeof text, "%d", o->threads);
     if (rc == SCORE_OK)
         rc = set_param(b, "nthread", text);
     if (rc == SCORE_OK && o->monotone && d->directions) {
@@ -204,8 +204,8 @@ static int set_params(BoosterHandle b, const sc_train_data *d, const score_train
 static void parse_eval(const char *text, double *train_auc, double *valid_auc)
 {
     const char *t = strstr(text, "train-auc:"), *v = strstr(text, "valid-auc:");
-    *train_auc = t ? strtod(t + 10, NULL) : NAN;
-    *valid_auc = v ? strtod(v + 10, NULL) : NAN;
+    *train_auc = t ? sc_strtod(t + 10, NULL) : NAN;
+    *valid_auc = v ? sc_strtod(v + 10, NULL) : NAN;
 }
 
 static int boost(BoosterHandle b, DMatrixHandle dtrain, DMatrixHandle dvalid,

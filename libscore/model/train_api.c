@@ -41,7 +41,7 @@ int score_model_train_matrix(const float *rows, const float *labels, size_t n_ro
     sc_train_data d = {rows, labels, n_rows, n_features, NULL, feature_names, directions};
     json_t *summary = json_pack("{s:s}", "source", "matrix");
     score_model *m;
-    rc = sc_train_model(&d, &o, summary, &m);
+    rc = summary ? sc_train_model(&d, &o, summary, &m) : sc_error(SCORE_ENOMEM, "out of memory");
     json_decref(summary);
     if (rc == SCORE_OK && (rc = table_columns_of_names(m)) != SCORE_OK)
         score_model_free(m);
@@ -78,7 +78,7 @@ int sc_labels_read(const char *path, sc_label **out, size_t *n_out)
         size_t len;
         const char *code = sc_table_cell(&t, r, cu, &len);
         double v;
-        snprintf(labels[r].uscc, sizeof labels[r].uscc, "%.*s", (int)(len < 18 ? len : 18), code);
+        sc_snprintf(labels[r].uscc, sizeof labels[r].uscc, "%.*s", (int)(len < 18 ? len : 18), code);
         if (len != 18 || !score_uscc_valid(labels[r].uscc))
             rc = sc_error(SCORE_EFORMAT, "%s:%llu:%zu: uscc: not a valid Unified Social Credit Code",
                           path, (unsigned long long)t.line[r], cu + 1);
@@ -188,7 +188,8 @@ int score_model_train_signals(const score_panel *panel, const char *asof, const 
                                     "labelled_enterprises", (json_int_t)j.n,
                                     "enterprises_without_label", (json_int_t)j.unlabelled,
                                     "labels_without_enterprise", (json_int_t)(n_labels - j.n));
-        rc = sc_train_model(&d, &o, summary, &m);
+        rc = summary ? sc_train_model(&d, &o, summary, &m)
+                     : sc_error(SCORE_ENOMEM, "out of memory");
         json_decref(summary);
     }
     if (rc == SCORE_OK) {

@@ -65,7 +65,7 @@ int score_alerts_get(const score_alerts *alerts, size_t index, score_alert *out)
 static void put_amount(sc_str *s, double v)
 {
     char digits[64];
-    snprintf(digits, sizeof digits, "%.0f", fabs(v) < 1e18 ? fabs(v) : 1e18);
+    sc_snprintf(digits, sizeof digits, "%.0f", fabs(v) < 1e18 ? fabs(v) : 1e18);
     size_t n = strlen(digits);
     if (v <= -0.5)
         sc_str_puts(s, "-");
@@ -97,15 +97,13 @@ static const char *rating_name(double rating)
 
 static void json_number(sc_str *s, const char *key, double v)
 {
-    if (isnan(v) || isinf(v))
-        sc_str_printf(s, ", \"%s\": null", key);
-    else
-        sc_str_printf(s, ", \"%s\": %.10g", key, v);
+    sc_str_key(s, ", ", key);
+    sc_str_number_g(s, v, 10);
 }
 
 static void json_text(sc_str *s, const char *key, const char *v)
 {
-    sc_str_printf(s, ", \"%s\": ", key);
+    sc_str_key(s, ", ", key);
     if (v)
         sc_str_json(s, v);
     else
@@ -160,8 +158,11 @@ static void write_drop(const compared *c, int a, sc_str *zh, sc_str *en, sc_str 
     sc_str_printf(en, "%s a month against ", w->en_unit);
     put_amount(en, base);
     sc_str_puts(en, ")");
-    sc_str_printf(ev, ", \"%s_3m_mean\": %.10g, \"%s_%s_3m_mean\": %.10g", w->key, now, w->key,
-                  yoy ? "year_ago" : "prev", base);
+    char key[64];
+    sc_snprintf(key, sizeof key, "%s_3m_mean", w->key);
+    json_number(ev, key, now);
+    sc_snprintf(key, sizeof key, "%s_%s_3m_mean", w->key, yoy ? "year_ago" : "prev");
+    json_number(ev, key, base);
     json_number(ev, "change", change);
     json_number(ev, "max_change", c->p[0]);
     json_number(ev, "previous_change", was);
@@ -188,13 +189,12 @@ static void write_arrears(const compared *c, int a, sc_str *zh, sc_str *en, sc_s
     sc_str_puts(en, " of ");
     put_amount(en, now);
     sc_str_puts(en, " yuan");
-    sc_str_printf(ev, ", \"%s_arrears\": %.10g", key, now);
+    char name[64];
+    sc_snprintf(name, sizeof name, "%s_arrears", key);
+    json_number(ev, name, now);
     json_number(ev, "min_amount", c->p[0]);
-    sc_str_printf(ev, ", \"previous_%s_arrears\"", key);
-    if (isnan(was))
-        sc_str_puts(ev, ": null");
-    else
-        sc_str_printf(ev, ": %.10g", was);
+    sc_snprintf(name, sizeof name, "previous_%s_arrears", key);
+    json_number(ev, name, was);
 }
 
 static void write_headcount(const compared *c, sc_str *zh, sc_str *en, sc_str *ev)

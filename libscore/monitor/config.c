@@ -269,18 +269,6 @@ int score_monitor_config_parse(const char *text, size_t length, const char *name
 
 /* ---- writing ------------------------------------------------------------------ */
 
-/* The shortest of %.15g, %.16g, %.17g that reads back to the same double. */
-static void put_number(sc_str *s, double v)
-{
-    char text[40];
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(text, sizeof text, "%.*g", digits, v);
-        if (strtod(text, NULL) == v)
-            break;
-    }
-    sc_str_puts(s, text);
-}
-
 int score_monitor_config_json(const score_monitor_config *config, char *buffer, size_t capacity,
                               size_t *length)
 {
@@ -302,7 +290,7 @@ int score_monitor_config_json(const score_monitor_config *config, char *buffer, 
                       info->code, r->enabled ? "true" : "false", severity_names[r->severity]);
         for (size_t p = 0; p < info->n_params; p++) {
             sc_str_printf(&s, ", \"%s\": ", info->param[p].key);
-            put_number(&s, r->param[p]);
+            sc_str_number(&s, r->param[p]);
         }
         sc_str_puts(&s, "}");
     }

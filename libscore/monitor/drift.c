@@ -286,6 +286,14 @@ int score_drift_migration(const score_drift *d, size_t *counts, size_t capacity,
 
 /* ---- JSON ------------------------------------------------------------------------ */
 
+static void json_shares(sc_str *s, const char *separator, double expected, double actual)
+{
+    sc_str_key(s, separator, "expected");
+    sc_str_number_f(s, expected, 6);
+    sc_str_key(s, ", ", "actual");
+    sc_str_number_f(s, actual, 6);
+}
+
 static void json_item(sc_str *s, const drift_item *it, int is_score)
 {
     if (!is_score) {
@@ -295,23 +303,24 @@ static void json_item(sc_str *s, const drift_item *it, int is_score)
     } else {
         sc_str_puts(s, "{");
     }
-    sc_str_printf(s, "\"psi\": %.6f, \"verdict\": \"%s\", \"bins\": [", it->psi,
-                  sc_psi_verdict_name(it->verdict));
+    sc_str_key(s, NULL, "psi");
+    sc_str_number_f(s, it->psi, 6);
+    sc_str_printf(s, ", \"verdict\": \"%s\", \"bins\": [", sc_psi_verdict_name(it->verdict));
     size_t value_bins = it->n_bins - 1;
     for (size_t b = 0; b < value_bins; b++) {
         sc_str_printf(s, "%s{\"from\": ", b ? ", " : "");
         if (b == 0)
             sc_str_puts(s, "null");
         else
-            sc_str_printf(s, "%.10g", it->edges[b - 1]);
-        if (b + 1 < value_bins)
-            sc_str_printf(s, ", \"below\": %.10g", it->edges[b]);
-        else
-            sc_str_puts(s, ", \"below\": null");
-        sc_str_printf(s, ", \"expected\": %.6f, \"actual\": %.6f}", it->expected[b], it->actual[b]);
+            sc_str_number_g(s, it->edges[b - 1], 10);
+        sc_str_key(s, ", ", "below");
+        sc_str_number_g(s, b + 1 < value_bins ? it->edges[b] : NAN, 10);
+        json_shares(s, ", ", it->expected[b], it->actual[b]);
+        sc_str_puts(s, "}");
     }
-    sc_str_printf(s, "], \"missing\": {\"expected\": %.6f, \"actual\": %.6f}}",
-                  it->expected[value_bins], it->actual[value_bins]);
+    sc_str_puts(s, "], \"missing\": {");
+    json_shares(s, NULL, it->expected[value_bins], it->actual[value_bins]);
+    sc_str_puts(s, "}}");
 }
 
 static void json_migration(sc_str *s, const score_drift *d)
@@ -359,10 +368,13 @@ int score_drift_json(const score_drift *d, char *buffer, size_t capacity, size_t
     size_t verdicts[3] = {0};
     for (size_t i = 0; i < d->n_items; i++)
         verdicts[d->items[i].verdict]++;
-    sc_str_printf(&s, ",\n  \"enterprises\": %zu,\n  \"psi_floor\": %g,\n  \"thresholds\": "
+    sc_str_printf(&s, ",\n  \"enterprises\": %zu", d->n);
+    sc_str_key(&s, ",\n  ", "psi_floor");
+    sc_str_number_g(&s, SC_PSI_FLOOR, 6);
+    sc_str_printf(&s, ",\n  \"thresholds\": "
                   "{\"investigate\": 0.10, \"shifted\": 0.25},\n  \"verdicts\": {\"stable\": %zu, "
                   "\"investigate\": %zu, \"shifted\": %zu},\n  \"score\": ",
-                  d->n, SC_PSI_FLOOR, verdicts[0], verdicts[1], verdicts[2]);
+                  verdicts[0], verdicts[1], verdicts[2]);
     json_item(&s, &d->items[d->n_items - 1], 1);
     sc_str_puts(&s, ",\n  \"features\": [");
     for (size_t i = 0; i + 1 < d->n_items; i++) {

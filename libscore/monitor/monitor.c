@@ -28,7 +28,7 @@ static int previous_month(const char *previous, int asof, const char *fn, int *o
         return SCORE_OK;
     }
     char what[96];
-    snprintf(what, sizeof what, "%s: previous", fn);
+    sc_snprintf(what, sizeof what, "%s: previous", fn);
     int rc = sc_month_arg(previous, what, out);
     if (rc == SCORE_OK && *out >= asof)
         rc = sc_error(SCORE_EINVAL, "%s: previous (%s) must be before asof", fn, previous);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../core/file.h"
+#include "../core/json.h"
 #include "report.h"
 
 void sc_wilson(size_t defaults, size_t count, double *low, double *high)
@@ -241,11 +242,14 @@ static int model_summary(score_report *r, const score_model *m)
     if (created && !(r->model_created = sc_strdup(created)))
         return sc_error(SCORE_ENOMEM, "out of memory for the report");
     if (training) {
-        char *text = json_dumps(training, JSON_SORT_KEYS | JSON_COMPACT);
-        r->model_training = text ? sc_strdup(text) : NULL;
-        free(text);
-        if (!r->model_training)
+        sc_str text;
+        sc_str_init(&text);
+        if (sc_json_dump(training, JSON_SORT_KEYS | JSON_COMPACT, &text) != SCORE_OK) {
+            sc_str_free(&text);
             return sc_error(SCORE_ENOMEM, "out of memory for the report");
+        }
+        r->model_training = text.data; /* sc_str's buffer is sc_malloc'ed */
+        text.data = NULL;
     }
     return SCORE_OK;
 }

@@ -98,7 +98,7 @@ static void percent_ticks(sc_str *s, double top, int decimals)
 {
     char label[16];
     for (int i = 0; i <= 4; i++) {
-        snprintf(label, sizeof label, "%.*f%%", decimals, top * 100 * i / 4);
+        sc_snprintf(label, sizeof label, "%.*f%%", decimals, top * 100 * i / 4);
         y_tick(s, i / 4.0, label, 1);
     }
 }
@@ -117,7 +117,7 @@ static void unit_ticks(sc_str *s, int x_axis, int y_axis)
 {
     char label[16];
     for (int i = 0; i <= 5; i++) {
-        snprintf(label, sizeof label, "%d%%", i * 20);
+        sc_snprintf(label, sizeof label, "%d%%", i * 20);
         if (x_axis)
             x_tick(s, i / 5.0, label);
         if (y_axis)
@@ -153,9 +153,9 @@ static void chart_roc(sc_str *s, const score_report *r)
             sc_str_printf(s, "%.1f,%.1f ", px(r->roc[i].fpr), py(r->roc[i].tpr));
     sc_str_puts(s, "\"/>");
     if (isnan(r->auc))
-        snprintf(text, sizeof text, "no AUC: the sample has one class only");
+        sc_snprintf(text, sizeof text, "no AUC: the sample has one class only");
     else
-        snprintf(text, sizeof text, "AUC %.4f   Gini %.4f", r->auc, 2 * r->auc - 1);
+        sc_snprintf(text, sizeof text, "AUC %.4f   Gini %.4f", r->auc, 2 * r->auc - 1);
     sc_str_printf(s, "<text x=\"%.1f\" y=\"%.1f\" class=\"big\">", px(0.42), py(0.12));
     esc(s, text);
     sc_str_puts(s, "</text>");
@@ -172,7 +172,7 @@ static void chart_ks(sc_str *s, const score_report *r)
     int lo = r->hist_from, hi = r->hist_from + (int)r->n_hist * SC_REPORT_SCORE_BIN;
     char label[16];
     for (int v = lo; v <= hi; v += SC_REPORT_SCORE_BIN * (r->n_hist > 12 ? 5 : 2)) {
-        snprintf(label, sizeof label, "%d", v);
+        sc_snprintf(label, sizeof label, "%d", v);
         x_tick(s, (double)(v - lo) / (hi - lo), label);
     }
     const char *colors[2] = {COLOR_BAD, COLOR_GOOD};
@@ -274,7 +274,7 @@ static void chart_histogram(sc_str *s, const score_report *r)
                       x + 1, py(g / top), slot / 2 - 1, g / top * PH, COLOR_GOOD, x + slot / 2,
                       py(d / top), slot / 2 - 1, d / top * PH, COLOR_BAD);
         if (b % (r->n_hist > 12 ? 5 : 2) == 0) {
-            snprintf(label, sizeof label, "%d", r->hist_from + (int)b * SC_REPORT_SCORE_BIN);
+            sc_snprintf(label, sizeof label, "%d", r->hist_from + (int)b * SC_REPORT_SCORE_BIN);
             x_tick(s, (double)b / (double)r->n_hist, label);
         }
     }
@@ -361,8 +361,8 @@ static void headline(sc_str *s, const score_report *r)
     score_report_summary m = {.size = sizeof m};
     score_report_summary_get(r, &m);
     char ks[64], labelled[96];
-    snprintf(ks, sizeof ks, isnan(m.ks) ? "KS" : "KS (at score %d)", m.ks_score);
-    snprintf(labelled, sizeof labelled, "labelled enterprises (%zu defaults)", m.defaults);
+    sc_snprintf(ks, sizeof ks, isnan(m.ks) ? "KS" : "KS (at score %d)", m.ks_score);
+    sc_snprintf(labelled, sizeof labelled, "labelled enterprises (%zu defaults)", m.defaults);
     sc_str_puts(s, "<section class=\"cards\">");
     card(s, "auc", m.auc, 0, "AUC");
     card(s, "gini", m.gini, 0, "Gini");

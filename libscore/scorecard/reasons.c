@@ -102,7 +102,7 @@ static const char *const section_en[20] = {
 static void grouped(char *out, size_t cap, double v)
 {
     char digits[64];
-    snprintf(digits, sizeof digits, "%.0f", fabs(v));
+    sc_snprintf(digits, sizeof digits, "%.0f", fabs(v));
     size_t n = strlen(digits), o = 0;
     if (v < 0 && o + 1 < cap)
         out[o++] = '-';
@@ -118,18 +118,24 @@ static void amount(double v, const char *unit_zh, const char *unit_en, char *zh,
                    size_t cap)
 {
     double a = fabs(v);
+    if (!isfinite(v)) {
+        /* features are never infinite; a caller's own value may be */
+        sc_snprintf(zh, cap, "无法计算");
+        sc_snprintf(en, cap, "not computable");
+        return;
+    }
     if (a >= 1e8)
-        snprintf(zh, cap, "%.2f亿%s", v / 1e8, unit_zh);
+        sc_snprintf(zh, cap, "%.2f亿%s", v / 1e8, unit_zh);
     else if (a >= 1e4)
-        snprintf(zh, cap, "%.1f万%s", v / 1e4, unit_zh);
+        sc_snprintf(zh, cap, "%.1f万%s", v / 1e4, unit_zh);
     else
-        snprintf(zh, cap, "%.0f%s", v, unit_zh);
+        sc_snprintf(zh, cap, "%.0f%s", v, unit_zh);
     if (a >= 1e6)
-        snprintf(en, cap, "%.2f million %s", v / 1e6, unit_en);
+        sc_snprintf(en, cap, "%.2f million %s", v / 1e6, unit_en);
     else {
         char g[48];
         grouped(g, sizeof g, v);
-        snprintf(en, cap, "%s %s", g, unit_en);
+        sc_snprintf(en, cap, "%s %s", g, unit_en);
     }
 }
 
@@ -144,45 +150,45 @@ static void number_text(const sc_reason_info *r, size_t feature, double v, char 
     case R_M3: amount(v, "立方米", "m3", zh, en, cap); break;
     case R_COUNT:
     case R_MONTHS:
-        snprintf(zh, cap, "%.0f", v);
-        snprintf(en, cap, "%.0f", v);
+        sc_snprintf(zh, cap, "%.0f", v);
+        sc_snprintf(en, cap, "%.0f", v);
         break;
     case R_CHANGE: {
         /* a reason is what pushes the risk up: growth that does so is too
            little growth, and must not read like good news */
         int too_little = v >= 0 && sc_feature_spec[feature].direction < 0;
-        snprintf(zh, cap, "%s %.0f%%", v < 0 ? "下降" : too_little ? "仅增长" : "增长", fabs(v) * 100);
-        snprintf(en, cap, "%s %.0f%%", v < 0 ? "down" : too_little ? "up only" : "up", fabs(v) * 100);
+        sc_snprintf(zh, cap, "%s %.0f%%", v < 0 ? "下降" : too_little ? "仅增长" : "增长", fabs(v) * 100);
+        sc_snprintf(en, cap, "%s %.0f%%", v < 0 ? "down" : too_little ? "up only" : "up", fabs(v) * 100);
         break;
     }
     case R_SHARE:
-        snprintf(zh, cap, "%.0f%%", v * 100);
-        snprintf(en, cap, "%.0f%%", v * 100);
+        sc_snprintf(zh, cap, "%.0f%%", v * 100);
+        sc_snprintf(en, cap, "%.0f%%", v * 100);
         break;
     case R_POINTS: /* zh: the direction word here, the points in sc_reason_text */
         if (strstr(r->code, "BUYER")) {
-            snprintf(zh, cap, "%s", v < 0 ? "下降" : "上升");
-            snprintf(en, cap, "%s %.0f points", v < 0 ? "down" : "up", fabs(v) * 100);
+            sc_snprintf(zh, cap, "%s", v < 0 ? "下降" : "上升");
+            sc_snprintf(en, cap, "%s %.0f points", v < 0 ? "down" : "up", fabs(v) * 100);
         } else {
-            snprintf(zh, cap, "%s", v < 0 ? "低于" : "高于");
-            snprintf(en, cap, "%.0f points %s", fabs(v) * 100, v < 0 ? "below" : "above");
+            sc_snprintf(zh, cap, "%s", v < 0 ? "低于" : "高于");
+            sc_snprintf(en, cap, "%.0f points %s", fabs(v) * 100, v < 0 ? "below" : "above");
         }
         break;
     case R_TIMES:
     case R_CV:
-        snprintf(zh, cap, "%.1f", v);
-        snprintf(en, cap, "%.1f", v);
+        sc_snprintf(zh, cap, "%.1f", v);
+        sc_snprintf(en, cap, "%.1f", v);
         break;
     case R_RATING: {
         int k = (int)v;
-        snprintf(zh, cap, "%c", k >= 1 && k <= 5 ? ratings[k] : '?');
-        snprintf(en, cap, "%c", k >= 1 && k <= 5 ? ratings[k] : '?');
+        sc_snprintf(zh, cap, "%c", k >= 1 && k <= 5 ? ratings[k] : '?');
+        sc_snprintf(en, cap, "%c", k >= 1 && k <= 5 ? ratings[k] : '?');
         break;
     }
     case R_SECTION: {
         size_t s = feature - FT_INDUSTRY_A;
-        snprintf(zh, cap, "%c（%s）%s", (char)('A' + s), section_zh[s], v == 1 ? "" : "以外");
-        snprintf(en, cap, "%s%c (%s)", v == 1 ? "" : "other than ", (char)('A' + s), section_en[s]);
+        sc_snprintf(zh, cap, "%c（%s）%s", (char)('A' + s), section_zh[s], v == 1 ? "" : "以外");
+        sc_snprintf(en, cap, "%s%c (%s)", v == 1 ? "" : "other than ", (char)('A' + s), section_en[s]);
         break;
     }
     case R_FLAG:
@@ -208,7 +214,7 @@ void sc_reason_text(size_t feature, double value, sc_str *zh, sc_str *en)
     number_text(r, feature, value, nzh, nen, sizeof nzh);
     if (r->format == R_POINTS) {
         char points[64];
-        snprintf(points, sizeof points, "%.0f 个百分点", fabs(value) * 100);
+        sc_snprintf(points, sizeof points, "%.0f 个百分点", fabs(value) * 100);
         sc_str_printf(zh, r->zh, nzh, points);
     } else {
         sc_str_printf(zh, r->zh, nzh);

@@ -228,6 +228,11 @@ uint64_t sc_input_size_hint(const sc_input *in)
 
 int sc_read_whole_file(const char *path, char **data, size_t *len)
 {
+    return sc_read_whole_file_max(path, SIZE_MAX - 1, data, len);
+}
+
+int sc_read_whole_file_max(const char *path, size_t max, char **data, size_t *len)
+{
     sc_input in;
     int rc = sc_input_open_file(&in, path);
     if (rc != SCORE_OK)
@@ -235,6 +240,13 @@ int sc_read_whole_file(const char *path, char **data, size_t *len)
     size_t cap = 1 << 16, used = 0;
     char *buf = sc_malloc(cap);
     for (size_t got = 1; buf && rc == SCORE_OK && got > 0; used += got) {
+        /* checked while reading (decompressed bytes): a gzip bomb stops
+         * here, not after gigabytes */
+        if (used > max) {
+            rc = sc_error(SCORE_EFORMAT, "%s: more than %zu bytes (decompressed): refused", path,
+                          max);
+            break;
+        }
         if (cap - used < 2 &&
             sc_grow((void **)&buf, &cap, cap + 1, 1) != SCORE_OK) {
             rc = sc_error(SCORE_ENOMEM, "%s: out of memory reading the file", path);

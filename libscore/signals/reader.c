@@ -106,7 +106,7 @@ static void period_text(const sc_pending *o, char out[8])
 {
     int month = SC_MONTH_OF_PERIOD(o->period);
     if (sc_fields[o->field].period == PERIOD_YEAR)
-        snprintf(out, 8, "%04d", SC_MONTH_YEAR(month) % 10000);
+        sc_snprintf(out, 8, "%04d", SC_MONTH_YEAR(month) % 10000);
     else
         sc_month_format(month, out);
 }

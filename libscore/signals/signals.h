@@ -85,6 +85,9 @@ int sc_csv_split_any(const char *line, size_t len, sc_text *fields, size_t max_f
 /* The whole content of a file, plain or gzip (with the same checks as the
  * signals reader), NUL-terminated; the caller frees *data with sc_free. */
 int sc_read_whole_file(const char *path, char **data, size_t *len);
+/* The same, refusing (SCORE_EFORMAT) a file of more than `max` bytes once
+ * decompressed; the limit is checked while reading. */
+int sc_read_whole_file_max(const char *path, size_t max, char **data, size_t *len);
 
 /* ---- codes and values ------------------------------------------------ */
 

@@ -1,8 +1,5 @@
-#define _GNU_SOURCE /* strtod_l: numbers must not depend on the caller's locale */
 #include <errno.h>
-#include <locale.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,14 +129,6 @@ int sc_check_period(int field, sc_text period, uint16_t *stored, sc_problem *pro
 
 /* ---- numbers --------------------------------------------------------- */
 
-static locale_t c_locale;
-static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
-
-static void make_c_locale(void)
-{
-    c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-}
-
 static const double exact_powers[23] = {
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
@@ -230,9 +219,8 @@ static int decimal_value(sc_text t, double *out)
         return SCORE_ENOMEM;
     memcpy(copy, t.p, t.len);
     copy[t.len] = '\0';
-    pthread_once(&c_locale_once, make_c_locale);
     errno = 0;
-    double v = c_locale ? strtod_l(copy, NULL, c_locale) : strtod(copy, NULL);
+    double v = sc_strtod(copy, NULL);
     int overflow = isinf(v);
     if (copy != small)
         sc_free(copy);

@@ -175,7 +175,7 @@ static char *join_path(const char *dir, const char *name)
     size_t len = strlen(dir) + 1 + strlen(name) + 1;
     char *path = sc_malloc(len);
     if (path)
-        snprintf(path, len, "%s/%s", dir, name);
+        sc_snprintf(path, len, "%s/%s", dir, name);
     return path;
 }
 
@@ -189,7 +189,7 @@ static int create_temp(const char *final, char **temp, FILE **file)
         return sc_error(SCORE_ENOMEM, "synth: out of memory");
     int fd = -1;
     for (unsigned n = 0; fd < 0 && n < 1000; n++) {
-        snprintf(path, len, "%s.tmp-%ld-%u", final, (long)getpid(), n);
+        sc_snprintf(path, len, "%s.tmp-%ld-%u", final, (long)getpid(), n);
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
         if (fd < 0 && errno != EEXIST)
             break;
@@ -290,7 +290,11 @@ static int file_sink(void *user, const syn_firm *f, const char *text, size_t len
         return rc;
     if (fprintf(fs->file[1], "%s,%d\n", f->uscc, f->label) < 0)
         return write_error(fs->temp[1]);
-    if (fprintf(fs->file[2], "%s,%.9g\n", f->uscc, f->pd) < 0)
+    /* The PD through the C locale: fprintf would write "0,05" under de_DE
+     * and split the row into three columns. */
+    char line[64];
+    int n = sc_snprintf(line, sizeof line, "%s,%.9g\n", f->uscc, f->pd);
+    if (n < 0 || (size_t)n >= sizeof line || fputs(line, fs->file[2]) == EOF)
         return write_error(fs->temp[2]);
     return SCORE_OK;
 }

@@ -10,6 +10,7 @@
 #include "core/core.h"
 #include "core/rng.h"
 #include "helpers.h"
+#include "core/core.h"
 
 /* Every test program takes the locale of its environment, as a host program
  * that calls setlocale(LC_ALL, "") does: scripts/test.sh runs the suite once
@@ -22,16 +23,23 @@ __attribute__((constructor)) static void use_environment_locale(void)
 
 int c_snprintf(char *buf, size_t size, const char *fmt, ...)
 {
-    static locale_t c_locale;
-    if (!c_locale)
-        c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-    locale_t saved = uselocale(c_locale);
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, size, fmt, ap);
+    int n = sc_vsnprintf(buf, size, fmt, ap);
     va_end(ap);
-    uselocale(saved);
     return n;
+}
+
+int fprintf_c(FILE *f, const char *fmt, ...)
+{
+    char small[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = sc_vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof small)
+        return -1;
+    return fputs(small, f) == EOF ? -1 : n;
 }
 
 void collect_diagnostic(void *user, const score_diagnostic *d)
@@ -148,7 +156,7 @@ static void emit_number(synthetic_fn each, void *user, unsigned e, const char *u
                         const char *source, const char *field, double v, int decimals)
 {
     char value[48];
-    c_snprintf(value, sizeof value, "%.*f", decimals, v);
+    sc_snprintf(value, sizeof value, "%.*f", decimals, v);
     emit(each, user, e, uscc, month, source, field, value);
 }
 

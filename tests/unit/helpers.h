@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "score.h"
 
@@ -12,6 +13,9 @@
  * environment's, so that the library is tried under it). */
 int c_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* fprintf in the C locale (lines up to 1 KiB; -1 when longer or on a write
+ * error): the tests run under de_DE too, where fprintf writes "0,5". */
+int fprintf_c(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Diagnostics collected from a read. */
 typedef struct diag_log {

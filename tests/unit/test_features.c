@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "core/core.h"
 
 #define E1 "914403001922038216"
 #define E2 "91330100799655058B"
@@ -333,4 +334,35 @@ Test(features, the_spec_is_named_directed_and_documented)
         }
     }
     cr_assert_eq(score_feature_info(n, NULL, NULL, NULL), SCORE_EINVAL);
+}
+
+/* Values up to 1.7e308 pass the reader; their sums, ratios and growth
+ * overflow. Every feature is then finite or NaN (missing), never +-inf. */
+Test(features, huge_values_give_missing_features_not_infinities)
+{
+    len = (size_t)snprintf(text, sizeof text, "uscc,source,field,period,value\n");
+    add(E1, "profile", "established", "", "2019-06-15");
+    add(E1, "profile", "registered_capital", "", "1.7e308");
+    for (int m = 1; m <= 12; m++) {
+        addm(E1, "tax", "sales", 2024, m, m % 2 ? 1.7e308 : 1e-300);
+        addm(E1, "tax", "sales", 2023, m, 1e-300);
+        addm(E1, "power", "kwh", 2024, m, 1.7e308);
+        addm(E1, "tax", "arrears", 2024, m, 1.7e308);
+    }
+    score_panel *p;
+    score_read_counts c;
+    cr_assert_eq(read_bytes(text, len, 0, &c, NULL, &p), SCORE_OK);
+    cr_assert_eq(c.rejected, 0, "the reader accepts the values");
+    size_t n = score_features_count(), index[1], got;
+    float *row = calloc(n, sizeof(float));
+    cr_assert_eq(score_features_compute(p, "2024-12", row, 1, index, &got), SCORE_OK);
+    cr_assert_eq(got, 1);
+    size_t nan = 0;
+    for (size_t j = 0; j < n; j++) {
+        cr_assert(!isinf(row[j]), "feature %zu is %g", j, row[j]);
+        nan += isnan(row[j]);
+    }
+    cr_assert_gt(nan, 0, "what overflowed is missing");
+    free(row);
+    score_panel_free(p);
 }

@@ -291,6 +291,23 @@ Test(model, damaged_and_altered_bundles_are_refused)
     refused(bad, SCORE_EFORMAT, "grades");
     edited(good, bad, "\"split_type\":[0", "\"split_type\":[1", 1);
     refused(bad, SCORE_EUNSUPPORTED, "categorical");
+    /* checksummed bundles outside the scaling and calibration contract:
+     * a score of -2147483648, every PD 0 and grade AAA */
+    static const char *const outside[][2] = {
+        {"\"base_score\":600.0", "\"base_score\":1e308"},
+        {"\"base_score\":600.0", "\"base_score\":-1e7"},
+        {"\"points_to_double\":20.0", "\"points_to_double\":1e300"},
+        {"\"points_to_double\":20.0", "\"points_to_double\":-20.0"},
+        {"\"base_odds\":50.0", "\"base_odds\":1e-300"},
+        {"\"min\":300", "\"min\":-3000000000"},
+        {"\"max\":900", "\"max\":900.5"},
+        {"\"calibration\": {\"method\":\"platt\",\"a\":", "\"calibration\": {\"method\":\"platt\",\"a\":1e300,\"x\":"},
+        {"\"calibration\": {\"method\":\"platt\",\"a\":", "\"calibration\": {\"method\":\"platt\",\"a\":-1,\"x\":"},
+    };
+    for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++) {
+        edited(good, bad, outside[i][0], outside[i][1], 1);
+        refused(bad, SCORE_EFORMAT, i < 7 ? "scaling" : "calibration");
+    }
     /* an unknown key is ignored, as DESIGN promises */
     edited(good, bad, "\n\"metadata\":", "\n\"future_key\": {\"x\":1},\n\"metadata\":", 1);
     score_model *ok;
@@ -477,4 +494,33 @@ Test(model, bad_training_input_is_refused_with_its_place)
     o.max_depth = 0;
     cr_assert_eq(score_model_train_matrix(rows, labels, N_ROWS, N_FEAT, names, directions, &o, &m),
                  SCORE_EINVAL);
+}
+
+/* A gzip bomb: 300 MiB of spaces compressed to about 300 KiB. The reader
+ * stops at the documented 256 MiB of decompressed text instead of reading
+ * it all (the limit is checked while inflating). */
+Test(model, a_gzip_bomb_bundle_is_refused_at_the_limit)
+{
+    char *path = path_in_dir("bomb.json.gz");
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    cr_assert_eq(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY), Z_OK);
+    static unsigned char spaces[1 << 20], out[1 << 16];
+    memset(spaces, ' ', sizeof spaces);
+    for (int mib = 0; mib <= 300; mib++) {
+        zs.next_in = spaces;
+        zs.avail_in = mib < 300 ? sizeof spaces : 0;
+        int flush = mib < 300 ? Z_NO_FLUSH : Z_FINISH, z;
+        do {
+            zs.next_out = out;
+            zs.avail_out = sizeof out;
+            z = deflate(&zs, flush);
+            fwrite(out, 1, sizeof out - zs.avail_out, f);
+        } while (zs.avail_out == 0 || (flush == Z_FINISH && z != Z_STREAM_END));
+    }
+    deflateEnd(&zs);
+    fclose(f);
+    refused(path, SCORE_ECORRUPT, "more than 268435456 bytes (decompressed)");
 }

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include "pool_test.h"
+#include "core/core.h"
 
 typedef struct run_result {
     int status;

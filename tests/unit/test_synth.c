@@ -269,7 +269,7 @@ static void check_text(const char *text, const char *asof, size_t expect_firms)
         int sparse = !strncmp(col[1], "ip", len[1]) || !strncmp(col[1], "equity", len[1]) ||
                      (!strncmp(col[1], "court", len[1]) && strncmp(col[2], "dishonest", len[2]));
         if (sparse)
-            cr_assert(len[4] && strtod(col[4], NULL) > 0, "sparse fields only when something "
+            cr_assert(len[4] && sc_strtod(col[4], NULL) > 0, "sparse fields only when something "
                       "happened: %.60s", line);
         int count = !strncmp(col[1], "ip", len[1]) || !strncmp(col[2], "cases", len[2]) ||
                     !strncmp(col[2], "kwh", len[2]) || !strncmp(col[2], "m3", len[2]) ||
@@ -335,7 +335,7 @@ Test(synth, every_line_is_accepted_by_the_reader)
             cr_assert(est <= yyyymm, "%s is established by the as-of month", code);
             cr_assert(l[19] == '0' || l[19] == '1');
             defaults += l[19] == '1';
-            double pd = strtod(t + 19, NULL);
+            double pd = sc_strtod(t + 19, NULL);
             cr_assert(pd > 0 && pd < 1);
             pd_sum += pd;
             rows++;
@@ -385,7 +385,7 @@ Test(synth, the_panel_variant_equals_the_files)
             continue;
         }
         cr_assert(!strncmp(t, codes + 19 * i, 18), "the truth's order is the generation order");
-        cr_assert_float_eq(strtod(t + 19, NULL), pd[i], 1e-8 * pd[i]);
+        cr_assert_float_eq(sc_strtod(t + 19, NULL), pd[i], 1e-8 * pd[i]);
         t = strchr(t, '\n') + 1;
     }
     cr_assert_eq(*t, '\0');
