@@ -112,10 +112,13 @@ static json_t *scale_extra(const score_model *m)
 static int bundle_text(const score_model *m, sc_str *text)
 {
     json_t *rest = rest_of_bundle(m);
+    int failed = 0;
     if (rest)
-        json_object_set_new(rest, "scale", scale_extra(m));
-    if (!rest)
+        sc_json_put(rest, "scale", scale_extra(m), &failed);
+    if (!rest || failed) {
+        json_decref(rest);
         return sc_error(SCORE_ENOMEM, "out of memory writing the bundle");
+    }
     sc_str_printf(text, "{\"format\": \"%s\",\n\"version\": %d,\n\"xgboost\": ", SC_BUNDLE_FORMAT,
                   SC_BUNDLE_VERSION);
     sc_str_puts(text, m->xgboost_json);

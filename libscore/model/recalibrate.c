@@ -6,6 +6,7 @@
  */
 #include <math.h>
 
+#include "../core/json.h"
 #include "model.h"
 
 static double mean_pd(const sc_calibration *c, const double *margin, size_t n, double shift)
@@ -43,11 +44,16 @@ static int note(score_model *m, size_t n, const float *label, double central_ten
                           "a", m->calibration.a, "b", m->calibration.b);
     if (!o)
         return sc_error(SCORE_ENOMEM, "out of memory noting the recalibration");
-    json_object_set_new(o, "method", json_string(label ? "platt" : "shift"));
+    int failed = 0;
+    sc_json_put(o, "method", json_string(label ? "platt" : "shift"), &failed);
     if (central_tendency > 0)
-        json_object_set_new(o, "central_tendency", json_real(central_tendency));
-    json_object_set_new(m->metadata, "recalibrated", o);
-    return SCORE_OK;
+        sc_json_put(o, "central_tendency", json_real(central_tendency), &failed);
+    if (failed) {
+        json_decref(o);
+        return sc_error(SCORE_ENOMEM, "out of memory noting the recalibration");
+    }
+    sc_json_put(m->metadata, "recalibrated", o, &failed);
+    return failed ? sc_error(SCORE_ENOMEM, "out of memory noting the recalibration") : SCORE_OK;
 }
 
 int score_model_recalibrate(score_model *model, const double *margin, const float *label,

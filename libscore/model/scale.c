@@ -154,14 +154,21 @@ int score_model_set_scale(score_model *model, const char *text, size_t length, c
     return SCORE_OK;
 }
 
-/* Written by jansson, whose numbers do not follow the host's locale. */
+/* Written by jansson, whose numbers do not follow the host's locale; every
+ * constructor checked, so a failed allocation is an error, never a scale
+ * with a grade missing. */
 static json_t *scale_json(const score_model *m)
 {
     const sc_scaling *k = &m->scaling;
-    json_t *grades = json_array();
-    for (size_t g = 0; g < m->n_grades; g++)
-        json_array_append_new(grades, json_pack("{s:s,s:f}", "grade", m->grades[g].name, "max_pd",
-                                                m->grades[g].max_pd));
+    int failed = 0;
+    json_t *grades = sc_json_checked(json_array(), &failed);
+    for (size_t g = 0; grades && g < m->n_grades; g++)
+        sc_json_push(grades, json_pack("{s:s,s:f}", "grade", m->grades[g].name, "max_pd",
+                                       m->grades[g].max_pd), &failed);
+    if (failed) {
+        json_decref(grades);
+        return NULL;
+    }
     return json_pack("{s:s,s:i,s:f,s:f,s:f,s:s,s:i,s:i,s:s,s:o}", "format", SCALE_FORMAT,
                      "version", 1, "base_score", k->base_score, "odds_at_base", k->base_odds,
                      "pdo", k->points_to_double, "direction",
@@ -176,16 +183,20 @@ int score_model_scale_json(const score_model *model, char *buffer, size_t capaci
     if (!model || !length || (!buffer && capacity))
         return sc_error(SCORE_EINVAL, "score_model_scale_json: NULL argument");
     json_t *o = scale_json(model);
-    char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
-                   : NULL;
+    sc_str text;
+    sc_str_init(&text);
+    int rc = o ? sc_json_dump(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17),
+                              &text)
+               : SCORE_ENOMEM;
     json_decref(o);
-    if (!text)
+    if (rc != SCORE_OK) {
+        sc_str_free(&text);
         return sc_error(SCORE_ENOMEM, "score_model_scale_json: out of memory");
-    size_t n = strlen(text);
-    if (capacity > n)
-        memcpy(buffer, text, n + 1);
-    *length = n;
-    free(text);
+    }
+    if (capacity > text.len)
+        memcpy(buffer, text.data, text.len + 1);
+    *length = text.len;
+    sc_str_free(&text);
     return SCORE_OK;
 }
 
