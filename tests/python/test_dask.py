@@ -35,13 +35,13 @@ def _split_file(source, targets):
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     d = tmp_path_factory.mktemp("dask")
-    libscore.synth(str(d), 250, seed=7)
+    libscore.synth(str(d), 400, seed=7)
     files = [str(d / f"signals-{i}.csv") for i in range(3)]
     _split_file(str(d / "signals.csv.gz"), files)
     with libscore.Panel() as panel:
         for f in files:
             panel.read(f, strict=True)
-        model = libscore.Model.train_signals(panel, ASOF, str(d / "labels.csv"), max_rounds=20)
+        model = libscore.Model.train_signals(panel, ASOF, str(d / "labels.csv"), max_rounds=40)
     bundle = str(d / "model.json.gz")
     model.save(bundle)
     model.close()
@@ -78,6 +78,21 @@ def test_partition_is_a_stable_hash():
     assert sd.partition_of(code.encode(), 7) == sd.partition_of(code, 7)
 
 
+def test_buckets_keep_every_line_number_and_line_once():
+    data = (b'\n\r\nuscc,source,field,period,value\r\n91330100000000001Y,tax,sales,2024-01,5\r\n'
+            b'"91330100000000001Y",tax,sales,2024-02,6\n\nshort,x\n91330100000000002X,a,b,c,d')
+    buckets = sd._buckets(data, 3)
+    lines = data.split(b"\n")
+    for b in buckets:
+        got = b.split(b"\n")[:-1]
+        got += [b""] * (len(lines) - len(got))   # a blank last line need not end the file
+        assert len(got) == len(lines) and got[:3] == lines[:3]
+    for i, line in enumerate(lines[3:], 3):
+        holders = [p for p, b in enumerate(buckets) if (b.split(b"\n") + [b""])[i] == line]
+        code = line.split(b",")[0].strip(b'"')
+        assert holders == ([sd.partition_of(code, 3)] if line else [0, 1, 2])
+
+
 def test_features_equal_single_machine(data, client, tmp_path):
     out = str(tmp_path / "features.csv")
     args = ["features", "--asof", ASOF, "--out", out]
@@ -94,7 +109,7 @@ def test_features_equal_single_machine(data, client, tmp_path):
     mine = str(tmp_path / "mine.csv")
     n = sd.write_csv(frame, mine)
     assert _read(mine) == _read(out)
-    assert n == sum(len(p) for p in parts) > 180
+    assert n == sum(len(p) for p in parts) > 300
     # the values themselves (float32), not only their text
     with libscore.Panel() as panel:
         for f in data["files"]:
