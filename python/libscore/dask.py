@@ -347,6 +347,40 @@ def predict(model: Any, signals: Signals, asof: str, reasons: Any = None) -> "dd
                             for p in signals.parts], meta=_predict_meta(k), verify_meta=False)
 
 
+# ---- monitoring -------------------------------------------------------------
+
+def _alerts_part(part: Partition, asof: str, previous: Optional[str], key: Optional[str],
+                 bundle: Optional[bytes]) -> List[Dict[str, Any]]:
+    from .monitor import monitor_evaluate
+    model = _worker_model(key, bundle) if key is not None else None
+    return monitor_evaluate(part.panel, asof, previous, model)
+
+
+def alerts(signals: Signals, asof: str, previous: Optional[str] = None,
+           model: Any = None) -> List[Dict[str, Any]]:
+    """The month's alerts (as libscore.monitor_evaluate, default monitor
+    configuration), evaluated per partition and merged in the order one
+    panel gives: by USCC, an enterprise's alerts in the library's order.
+    An alert concerns one enterprise, so partitions need nothing of each
+    other. `model` (a Model or bundle path, optional) adds the score alerts."""
+    _check_month(asof)
+    if previous is not None:
+        _check_month(previous)
+    key = shipped = None
+    if model is not None:
+        if not isinstance(model, Model):
+            model = Model(model)
+        check_model(model)
+        bundle = model.to_bytes()
+        key = f"{model._source or 'bytes'}:{hashlib.sha256(bundle).hexdigest()}"
+        shipped = dask.delayed(bundle, pure=True)
+    parts = dask.compute(*[dask.delayed(_alerts_part)(p, asof, previous, key, shipped)
+                           for p in signals.parts])
+    merged = [a for part in parts for a in part]
+    merged.sort(key=lambda a: a["uscc"])   # stable: each enterprise's own order kept
+    return merged
+
+
 # ---- output ----------------------------------------------------------------
 
 def _cell(v: Any) -> str:

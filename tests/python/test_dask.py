@@ -252,3 +252,14 @@ def test_score_dask_command(data, client, tmp_path, capsys):
     assert "table model" in capsys.readouterr().err
     assert dask_cli.main(["train"]) == 1
     assert "unknown command" in capsys.readouterr().err
+
+
+def test_alerts_merged_equal_single_machine(data, client):
+    signals = sd.read_signals(data["files"], partitions=3, client=client)
+    with libscore.Panel() as panel:
+        for f in data["files"]:
+            panel.read(f)
+        with libscore.Model(data["bundle"]) as model:
+            expected = libscore.monitor_evaluate(panel, ASOF, "2024-06", model)
+    got = sd.alerts(signals, ASOF, "2024-06", model=data["bundle"])
+    assert got == expected and len(expected) > 0
