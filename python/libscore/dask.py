@@ -122,11 +122,16 @@ def _buckets(data: bytes, partitions: int) -> List[bytes]:
                                         partitions)
     # every byte's line (the line end belongs to its line)
     spans = np.diff(np.concatenate((starts, [len(arr)])))
-    of_byte = np.repeat(targets, spans)
-    newline = arr == 10
+    # int16 when it fits: this array is the split's largest (a cell a byte)
+    small = np.int16 if partitions < 32000 else np.int32
+    of_byte = np.repeat(targets.astype(small), spans)
+    everywhere = arr == 10
+    everywhere |= of_byte == -2
+    keep = np.empty(len(arr), dtype=bool)
     out = []
     for p in range(partitions):
-        keep = newline | (of_byte == p) | (of_byte == -2)
+        np.equal(of_byte, p, out=keep)
+        keep |= everywhere
         text = arr[keep].tobytes()
         out.append(text if text.endswith(b"\n") or not text else text + b"\n")
     return out
