@@ -142,12 +142,14 @@ class Partition:
     Pickles as its gzip buckets (the panel is read again on arrival), so
     Dask may move it between workers or recompute it after a worker dies."""
 
-    def __init__(self, index: int, sources: Sequence[Tuple[str, Optional[bytes]]]) -> None:
+    def __init__(self, index: int, sources: Sequence[Tuple[str, Optional[bytes]]],
+                 failed: Sequence[str] = ()) -> None:
         self.index = index
         self.sources = list(sources)
+        self.failed = list(failed)   # the files that failed as a whole (split errors)
         self.counts = {"read": 0, "accepted": 0, "replaced": 0, "skipped": 0, "rejected": 0}
         self.diagnostics: List[Dict[str, Any]] = []
-        self.errors: List[str] = []
+        self.errors: List[str] = list(self.failed)
         self.panel = Panel()
         for name, data in self.sources:
             if data is None:
@@ -163,8 +165,8 @@ class Partition:
             for d in self.panel.diagnostics[before:]:
                 self.diagnostics.append(dict(d, file=name))
 
-    def __reduce__(self) -> Tuple[Any, Tuple[int, List[Tuple[str, Optional[bytes]]]]]:
-        return (Partition, (self.index, self.sources))
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        return (Partition, (self.index, self.sources, self.failed))
 
     def __sizeof__(self) -> int:
         return sum(len(d or b"") for _, d in self.sources) + 200 * self.panel.n_observations
@@ -177,8 +179,9 @@ class Partition:
 
 
 def _partition(index: int, *splits: Dict[str, Any]) -> Partition:
+    # a file that failed as a whole is told by every partition; check() keeps one
     return Partition(index, [(s["path"], s["buckets"][index] if s["buckets"] else None)
-                             for s in splits])
+                             for s in splits], [s["error"] for s in splits if s["error"]])
 
 
 class Signals:
@@ -206,8 +209,7 @@ class Signals:
         reports = dask.compute(*[dask.delayed(_report)(p) for p in self.parts])
         total = {"read": 0, "accepted": 0, "replaced": 0, "skipped": 0, "rejected": 0}
         diagnostics: List[Dict[str, Any]] = []
-        errors = sorted({e for s in dask.compute(*[dask.delayed(_split_error)(s)
-                                                   for s in self.splits]) if s for e in [s]})
+        errors: List[str] = []
         for counts, diags, errs in reports:
             for key, value in counts.items():
                 total[key] += value
@@ -224,10 +226,6 @@ def _features(part: Partition, asof: str) -> "pd.DataFrame":
 
 def _report(part: Partition) -> Tuple[Dict[str, int], List[Dict[str, Any]], List[str]]:
     return part.counts, part.diagnostics, part.errors
-
-
-def _split_error(split: Dict[str, Any]) -> Optional[str]:
-    return split["error"]
 
 
 def _features_meta() -> "pd.DataFrame":

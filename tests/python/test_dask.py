@@ -203,6 +203,9 @@ def test_unreadable_file_reported_others_complete(data, client, tmp_path):
     signals = sd.read_signals([data["files"][0], broken], partitions=2, client=client)
     check = signals.check()
     assert len(check["errors"]) == 1 and broken in check["errors"][0]
+    # a partition brought from its worker (pickled) still tells the failed file
+    moved = signals.parts[0].compute()
+    assert moved.errors == [check["errors"][0]] and len(moved.panel) > 0
     with libscore.Panel() as panel:
         panel.read(data["files"][0])
         n = len(panel.features(ASOF)[0])
