@@ -8,6 +8,7 @@ packages=(
   python3 python3-numpy python3-pytest python3-xgboost python3-pandas
   default-jdk-headless junit4
   python3-sklearn python3-tqdm python3-venv python3-pip python3-setuptools
+  python3-dask python3-distributed   # libscore.dask, score-dask (Debian 12 has no python3-pyarrow)
 )
 if [ "${1:-}" = "--browser" ]; then
   packages+=(chromium python3-pil)   # the HTML report rendered, and its screenshot read
