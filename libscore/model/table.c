@@ -1,3 +1,4 @@
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,23 @@ static int next_line(char **pos, char *end, char **line, size_t *len)
     return 1;
 }
 
+/* Two columns of one name would make "the column X" mean two things: the
+ * model would train on one and a table would be read by the other. */
+static int check_unique_names(const sc_table *t, uint64_t lineno)
+{
+    for (size_t a = 0; a < t->n_columns; a++)
+        for (size_t b = a + 1; b < t->n_columns; b++) {
+            const sc_cell *x = &t->header[a], *y = &t->header[b];
+            if (x->len == y->len && !memcmp(t->text + x->offset, t->text + y->offset, x->len))
+                return sc_error(SCORE_EFORMAT, "%s:%llu:%zu: the column \"%.*s\" appears twice "
+                                "(columns %zu and %zu); names must be unique",
+                                t->path, (unsigned long long)lineno, b + 1,
+                                (int)(x->len < 200 ? x->len : 200), t->text + x->offset, a + 1,
+                                b + 1);
+        }
+    return SCORE_OK;
+}
+
 static int read_header(sc_table *t, char **pos, char *end, uint64_t *lineno)
 {
     char *line;
@@ -81,7 +99,7 @@ static int read_header(sc_table *t, char **pos, char *end, uint64_t *lineno)
             return sc_error(SCORE_ENOMEM, "out of memory reading %s", t->path);
         memcpy(t->header, cells, count * sizeof *cells);
         t->n_columns = count;
-        return SCORE_OK;
+        return check_unique_names(t, *lineno);
     }
     return sc_error(SCORE_EFORMAT, "%s: empty; expected a header line with the column names", t->path);
 }
@@ -196,8 +214,10 @@ int sc_table_number(const sc_table *t, size_t row, size_t column, double *value)
     buf[len] = '\0';
     char *end;
     double v = sc_strtod(buf, &end);
-    if (*end || !isfinite(v))
+    if (*end)
         return -1;
+    if (!isfinite(v) || fabs(v) > FLT_MAX)
+        return SC_TABLE_TOO_LARGE;
     *value = v;
     return 0;
 }

@@ -29,7 +29,9 @@ int sc_table_find(const sc_table *t, const char *name, size_t *column);
 const char *sc_table_cell(const sc_table *t, size_t row, size_t column, size_t *len);
 
 /* A cell as a number: 0 (a number), 1 (missing: empty, NA, N/A, NaN, NULL,
- * null, nan, ?, or "-"), -1 (text). */
+ * null, nan, ?, or "-"), -1 (text), -2 (a number beyond float range, which
+ * the trees cannot split on: |v| > 3.4e38). */
+#define SC_TABLE_TOO_LARGE (-2)
 int sc_table_number(const sc_table *t, size_t row, size_t column, double *value);
 
 #endif

@@ -72,14 +72,48 @@ static int column_levels(const sc_table *t, size_t col, sc_table_column *out)
     return rc;
 }
 
-static int is_text_column(const sc_table *t, size_t col)
+/* What a cell that is not a clean number is: the message of a rejection. */
+static const char *not_a_number(int kind)
 {
+    return kind == SC_TABLE_TOO_LARGE ? "a number beyond float range (|x| > 3.4e38), which the "
+                                        "trees cannot use"
+                                      : "expected a number or an empty cell";
+}
+
+/* A column is text when most of its cells are text (numbers are then just
+ * levels, as industry codes can be); a number beyond float range, or a
+ * text cell in a column of numbers, is an error naming the cell: either
+ * would otherwise change the model silently (the column dropped as text
+ * with too many levels, or an infinite feature). 1 text, 0 numbers. */
+static int classify_column(const sc_table *t, size_t col, int *is_text)
+{
+    size_t numbers = 0, texts = 0, first_text = SIZE_MAX;
     for (size_t r = 0; r < t->n_rows; r++) {
         double v;
-        if (sc_table_number(t, r, col, &v) < 0)
-            return 1;
+        int kind = sc_table_number(t, r, col, &v);
+        if (kind == SC_TABLE_TOO_LARGE) {
+            size_t len;
+            const char *cell = sc_table_cell(t, r, col, &len);
+            return sc_error(SCORE_EFORMAT, "%s:%llu:%zu: \"%.*s\": %s", t->path,
+                            (unsigned long long)t->line[r], col + 1, (int)(len < 64 ? len : 64),
+                            cell, not_a_number(kind));
+        }
+        numbers += kind == 0;
+        if (kind < 0 && texts++ == 0)
+            first_text = r;
     }
-    return 0;
+    *is_text = texts > 0 && texts >= numbers;
+    if (texts > 0 && !*is_text) {
+        size_t len, name_len;
+        const char *cell = sc_table_cell(t, first_text, col, &len);
+        const char *name = sc_table_cell(t, SIZE_MAX, col, &name_len);
+        return sc_error(SCORE_EFORMAT, "%s:%llu:%zu: \"%.*s\" in the column \"%.*s\", whose other "
+                        "%zu values are numbers (%zu text cells in all); correct the cell or leave "
+                        "it empty", t->path, (unsigned long long)t->line[first_text], col + 1,
+                        (int)(len < 64 ? len : 64), cell, (int)(name_len < 64 ? name_len : 64), name,
+                        numbers, texts);
+    }
+    return SCORE_OK;
 }
 
 /* Decide the model's columns from the training table. */
@@ -100,8 +134,11 @@ static int plan_columns(const sc_table *t, size_t label, size_t id, score_model 
             return sc_error(SCORE_EFORMAT, "%s:1:%zu: a column without a name", t->path, c + 1);
         if (!(tc->name = strndup(name, len)))
             return sc_error(SCORE_ENOMEM, "out of memory");
-        if (is_text_column(t, c)) {
-            int rc = column_levels(t, c, tc);
+        int is_text, rc = classify_column(t, c, &is_text);
+        if (rc != SCORE_OK)
+            return rc;
+        if (is_text) {
+            rc = column_levels(t, c, tc);
             if (rc != SCORE_OK)
                 return rc;
             if (tc->n_levels > SC_MAX_LEVELS) {
@@ -147,8 +184,9 @@ static int feature_names(score_model *m)
     return SCORE_OK;
 }
 
-/* One table row as the model's features. 0, or -1 with *bad_column set to
- * the table column holding text where a number belongs. */
+/* One table row as the model's features. 0, or the cell's kind (-1 text,
+ * SC_TABLE_TOO_LARGE) with *bad_column set to the table column holding it
+ * where a number belongs. */
 static int map_row(const score_model *m, const sc_table *t, const size_t *where, size_t r,
                    float *out, size_t *bad_column)
 {
@@ -159,7 +197,7 @@ static int map_row(const score_model *m, const sc_table *t, const size_t *where,
         if (!tc->n_levels) {
             if (kind < 0) {
                 *bad_column = where[c];
-                return -1;
+                return kind;
             }
             out[tc->first_feature] = (float)v;
             continue;
@@ -202,12 +240,13 @@ static int build_training_rows(const score_model *m, const sc_table *t, size_t l
     for (size_t r = 0; rc == SCORE_OK && r < t->n_rows; r++) {
         double y;
         size_t bad;
+        int kind = 0;
         if (sc_table_number(t, r, label, &y) != 0 || (y != 0 && y != 1))
             rc = sc_error(SCORE_EFORMAT, "%s:%llu:%zu: the label column must be 0 or 1 (1 = default)",
                           t->path, (unsigned long long)t->line[r], label + 1);
-        else if (map_row(m, t, where, r, td->rows + r * m->n_features, &bad) != 0)
-            rc = sc_error(SCORE_EFORMAT, "%s:%llu:%zu: expected a number or an empty cell", t->path,
-                          (unsigned long long)t->line[r], bad + 1);
+        else if ((kind = map_row(m, t, where, r, td->rows + r * m->n_features, &bad)) != 0)
+            rc = sc_error(SCORE_EFORMAT, "%s:%llu:%zu: %s", t->path,
+                          (unsigned long long)t->line[r], bad + 1, not_a_number(kind));
         td->labels[r] = (float)y;
         size_t len;
         if (rc == SCORE_OK && td->ids) {
@@ -337,7 +376,7 @@ const char *score_table_id_name(const score_table *t)
 }
 
 static void reject_row(const score_read_options *o, const sc_table *t, size_t r, size_t col,
-                       score_read_counts *counts)
+                       int kind, score_read_counts *counts)
 {
     counts->rejected++;
     if (!o || !o->diagnostic)
@@ -347,8 +386,8 @@ static void reject_row(const score_read_options *o, const sc_table *t, size_t r,
     char colname[256], message[512], text[1024];
     sc_snprintf(colname, sizeof colname, "%.*s", (int)(len < 255 ? len : 255), name);
     const char *cell = sc_table_cell(t, r, col, &len);
-    sc_snprintf(message, sizeof message, "expected a number or an empty cell, got \"%.*s\"",
-             (int)(len < 64 ? len : 64), cell);
+    sc_snprintf(message, sizeof message, "%s, got \"%.*s\"", not_a_number(kind),
+                (int)(len < 64 ? len : 64), cell);
     sc_snprintf(text, sizeof text, "%s:%llu:%zu: %s: %s", t->path, (unsigned long long)t->line[r],
              col + 1, colname, message);
     score_diagnostic d = {SCORE_DIAG_ERROR, t->path, t->line[r], (int)col + 1, colname, message, text};
@@ -363,12 +402,13 @@ static int fill_table(const score_model *m, const sc_table *t, size_t id,
     for (size_t r = 0; rc == SCORE_OK && r < t->n_rows; r++) {
         size_t bad;
         counts->read++;
-        if (map_row(m, t, where, r, out->rows + out->n_rows * m->n_features, &bad) != 0) {
+        int kind = map_row(m, t, where, r, out->rows + out->n_rows * m->n_features, &bad);
+        if (kind != 0) {
             if (o && o->strict)
-                rc = sc_error(SCORE_EREJECTED, "%s:%llu:%zu: expected a number or an empty cell "
-                              "(strict mode)", t->path, (unsigned long long)t->line[r], bad + 1);
+                rc = sc_error(SCORE_EREJECTED, "%s:%llu:%zu: %s (strict mode)", t->path,
+                              (unsigned long long)t->line[r], bad + 1, not_a_number(kind));
             else
-                reject_row(o, t, r, bad, counts);
+                reject_row(o, t, r, bad, kind, counts);
             continue;
         }
         size_t len;

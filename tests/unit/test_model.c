@@ -496,6 +496,68 @@ Test(model, bad_training_input_is_refused_with_its_place)
                  SCORE_EINVAL);
 }
 
+/* A table that trains: growth a number per row, the label from `labels`,
+ * with `cell` put in row `at` of the growth column (NULL: none). */
+static char *table_with_cell(const char *name, const char *header, int at, const char *cell)
+{
+    char *path = path_in_dir(name);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "%s\n", header);
+    for (int i = 0; i < N_ROWS; i++) {
+        char growth[32];
+        c_snprintf(growth, sizeof growth, "%.6g", (double)rows[i * N_FEAT]);
+        fprintf(f, "E%d,%s,%d,%d\n", i, i == at && cell ? cell : growth, i % 7, (int)labels[i]);
+    }
+    fclose(f);
+    return path;
+}
+
+Test(model, table_columns_that_would_change_the_model_silently_are_refused)
+{
+    score_model *m = NULL;
+    /* two columns of one name, named by their positions */
+    char *twice = table_with_cell("twice.csv", "id,x,x,bad", -1, NULL);
+    cr_assert_eq(score_model_train_table(twice, "bad", "id", NULL, &m), SCORE_EFORMAT);
+    cr_assert(strstr(score_last_error(), "twice.csv:1:3") &&
+              strstr(score_last_error(), "columns 2 and 3"), "%s", score_last_error());
+    /* one text cell in a column of numbers: not a text column, an error at the cell */
+    char *typo = table_with_cell("typo.csv", "id,growth,age,bad", 17, "0.3O");
+    cr_assert_eq(score_model_train_table(typo, "bad", "id", NULL, &m), SCORE_EFORMAT);
+    cr_assert(strstr(score_last_error(), "typo.csv:19:2") && strstr(score_last_error(), "0.3O") &&
+              strstr(score_last_error(), "\"growth\""), "%s", score_last_error());
+    /* beyond float range: an error at the cell, not an infinite feature */
+    char *huge = table_with_cell("huge.csv", "id,growth,age,bad", 3, "1e39");
+    cr_assert_eq(score_model_train_table(huge, "bad", "id", NULL, &m), SCORE_EFORMAT);
+    cr_assert(strstr(score_last_error(), "huge.csv:5:2") &&
+              strstr(score_last_error(), "float range"), "%s", score_last_error());
+    char *negative = table_with_cell("neg.csv", "id,growth,age,bad", 9, "-4e38");
+    cr_assert_eq(score_model_train_table(negative, "bad", "id", NULL, &m), SCORE_EFORMAT);
+    /* and when scoring: the row is rejected with the reason, the rest scored */
+    char *clean = table_with_cell("clean.csv", "id,growth,age,bad", -1, NULL);
+    score_train_options o;
+    score_train_options_init(&o);
+    o.max_rounds = 20;
+    cr_assert_eq(score_model_train_table(clean, "bad", "id", &o, &m), SCORE_OK, "%s",
+                 score_last_error());
+    score_read_options ro;
+    score_read_options_init(&ro);
+    diag_log rejected = {0};
+    ro.diagnostic = collect_diagnostic;
+    ro.diagnostic_user = &rejected;
+    score_read_counts counts = {.size = sizeof counts};
+    score_table *t;
+    cr_assert_eq(score_table_read(m, huge, NULL, &ro, &counts, &t), SCORE_OK, "%s",
+                 score_last_error());
+    cr_assert_eq(counts.rejected, 1);
+    cr_assert_eq(score_table_n_rows(t), N_ROWS - 1);
+    cr_assert(log_has(&rejected, "float range"), "%s", rejected.text[0]);
+    score_table_free(t);
+    ro.strict = 1;
+    cr_assert_eq(score_table_read(m, huge, NULL, &ro, &counts, &t), SCORE_EREJECTED);
+    cr_assert(strstr(score_last_error(), ":5:2"), "%s", score_last_error());
+    score_model_free(m);
+}
+
 /* A gzip bomb: 300 MiB of spaces compressed to about 300 KiB. The reader
  * stops at the documented 256 MiB of decompressed text instead of reading
  * it all (the limit is checked while inflating). */
