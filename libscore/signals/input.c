@@ -178,6 +178,82 @@ static int read_gzip(sc_input *in, unsigned char *dst, size_t cap, size_t *got)
     return SCORE_OK;
 }
 
+/* Inflate `avail` bytes through the copy, discarding the output; 1 at the
+ * end of the last member, 0 to go on, or an error. */
+static int verify_chunk(sc_input *in, z_stream *zs, const unsigned char *data, size_t avail,
+                        uint64_t *at, unsigned *member, int *between)
+{
+    unsigned char sink[1 << 14];
+    while (avail > 0) {
+        if (*between) {
+            if (avail < 2 || data[0] != 0x1f || data[1] != 0x8b)
+                return 1; /* the end, or trailing bytes the reading pass reports itself */
+            inflateReset(zs);
+            *between = 0;
+            ++*member;
+        }
+        zs->next_in = (unsigned char *)data;
+        zs->avail_in = (uInt)(avail > UINT32_MAX ? UINT32_MAX : avail);
+        zs->next_out = sink;
+        zs->avail_out = sizeof sink;
+        uInt before = zs->avail_in;
+        int zrc = inflate(zs, Z_NO_FLUSH);
+        size_t used = before - zs->avail_in;
+        data += used;
+        avail -= used;
+        *at += used;
+        if (zrc == Z_STREAM_END)
+            *between = 1;
+        else if (zrc == Z_MEM_ERROR)
+            return sc_error(SCORE_ENOMEM, "%s: out of memory in gzip", in->name);
+        else if (zrc != Z_OK && zrc != Z_BUF_ERROR)
+            return sc_error(SCORE_EFORMAT, "%s: corrupt gzip stream in member %u near compressed "
+                            "byte %llu: %s",
+                            in->name, *member, (unsigned long long)*at,
+                            zs->msg ? zs->msg : "invalid data");
+        else if (used == 0 && zs->avail_out != 0)
+            break; /* needs more input */
+    }
+    return 0;
+}
+
+int sc_input_verify_rest(sc_input *in)
+{
+    if (!in->gzip || !in->member_open)
+        return SCORE_OK;
+    off_t resume = in->file ? ftello(in->file) : 0;
+    if (in->file && resume < 0)
+        return SCORE_OK; /* a pipe: it cannot be read twice; the reading pass will tell */
+    z_stream copy;
+    if (inflateCopy(&copy, &in->zs) != Z_OK)
+        return sc_error(SCORE_ENOMEM, "%s: out of memory checking the gzip stream", in->name);
+    uint64_t at = in->raw_consumed;
+    unsigned member = in->members;
+    int between = 0;
+    int rc = verify_chunk(in, &copy, in->raw + in->raw_pos, in->raw_len - in->raw_pos, &at,
+                          &member, &between);
+    unsigned char *chunk = rc == 0 && in->file && !in->source_eof ? sc_malloc(RAW_CHUNK) : NULL;
+    if (rc == 0 && in->file && !in->source_eof && !chunk)
+        rc = sc_error(SCORE_ENOMEM, "%s: out of memory checking the gzip stream", in->name);
+    while (rc == 0 && chunk) {
+        size_t n = fread(chunk, 1, RAW_CHUNK, in->file);
+        if (n == 0) {
+            if (ferror(in->file))
+                rc = sc_error(SCORE_EIO, "%s: read error: %s", in->name, strerror(errno));
+            break;
+        }
+        rc = verify_chunk(in, &copy, chunk, n, &at, &member, &between);
+    }
+    if (rc == 0 && !between)
+        rc = sc_error(SCORE_EFORMAT, "%s: gzip stream is truncated (member %u ends early, after "
+                      "%llu compressed bytes)", in->name, member, (unsigned long long)at);
+    sc_free(chunk);
+    inflateEnd(&copy);
+    if (in->file && fseeko(in->file, resume, SEEK_SET) != 0 && rc >= 0)
+        rc = sc_error(SCORE_EIO, "%s: cannot seek back: %s", in->name, strerror(errno));
+    return rc > 0 ? SCORE_OK : rc;
+}
+
 int sc_input_read(sc_input *in, unsigned char *dst, size_t cap, size_t *got)
 {
     *got = 0;

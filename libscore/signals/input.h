@@ -31,6 +31,12 @@ int sc_input_open_memory(sc_input *in, const char *name, const void *data, size_
  * with score_last_error() naming the input. */
 int sc_input_read(sc_input *in, unsigned char *dst, size_t cap, size_t *got);
 void sc_input_close(sc_input *in);
+/* For gzip: check that the rest of the stream inflates and its checksums
+ * hold, without consuming it (the reader calls it before its first
+ * rejected line, so that a damaged file is reported by its cause, not by
+ * the garbage lines it inflates to). SCORE_OK when it holds or cannot be
+ * checked (a pipe, plain text); the gzip error otherwise. */
+int sc_input_verify_rest(sc_input *in);
 /* About how many bytes of content the input holds: the file's size, or for
  * gzip the trailer's size of the last member, kept within 3 to 20 times the
  * compressed size. 0 when unknown. */

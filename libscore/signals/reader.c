@@ -34,6 +34,8 @@ typedef struct reader {
     sc_pending batch[SC_BATCH];  /* validated lines waiting to be stored */
     size_t n_batch;
     sc_problem duplicate;        /* the message of a replacing line */
+    sc_input *input;
+    int input_verified;          /* the rest of a gzip stream checked before a rejection */
 } reader;
 
 void score_read_options_init(score_read_options *options)
@@ -81,6 +83,14 @@ static void format_problem(const reader *r, uint64_t line, const sc_problem *pro
  * (SCORE_EREJECTED); otherwise it goes to the callback and reading goes on. */
 static int emit(reader *r, uint64_t line, const sc_problem *problem, int severity)
 {
+    if (severity == SCORE_DIAG_ERROR && r->input && !r->input_verified) {
+        /* a bit flipped in a gzip file inflates to garbage lines before the
+         * checksum fails: name the cause, not the thousands of lines */
+        r->input_verified = 1;
+        int rc = sc_input_verify_rest(r->input);
+        if (rc != SCORE_OK)
+            return rc;
+    }
     format_problem(r, line, problem, &r->text);
     if (sc_str_status(&r->text) != SCORE_OK || sc_str_status(&problem->message) != SCORE_OK)
         return sc_error(SCORE_ENOMEM, "%s: out of memory formatting a message", r->name);
@@ -370,6 +380,7 @@ static int read_input(score_panel *panel, sc_input *in, const char *name,
         rc = sc_error(SCORE_ENOMEM, "%s: out of memory", name);
     else if ((rc = sc_panel_begin(panel, &save)) == SCORE_OK) {
         sc_panel_expect(panel, (size_t)(sc_input_size_hint(in) / BYTES_PER_LINE_HINT));
+        r.input = in;
         rc = read_stream(&r, in, buf, buffer_size);
         if (rc == SCORE_OK)
             sc_panel_commit(panel, &save);

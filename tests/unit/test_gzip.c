@@ -101,6 +101,87 @@ Test(gzip, a_corrupt_stream_fails)
     free(z);
 }
 
+static int errors_in(const diag_log *log)
+{
+    int n = 0;
+    for (int i = 0; i < log->n; i++)
+        n += log->severity[i] == SCORE_DIAG_ERROR;
+    return n;
+}
+
+/* A bit flipped in the middle inflates to garbage lines long before the
+ * checksum at the end fails: the cause is reported, not the garbage. */
+Test(gzip, a_flipped_bit_is_reported_by_its_cause_not_by_garbage_lines)
+{
+    /* the bundled sample: varied enough that garbage breaks its lines */
+    size_t zlen;
+    unsigned char *z = NULL;
+    {
+        FILE *f = fopen(TEST_SOURCE_DIR "/examples/data/sample-signals.csv.gz", "rb");
+        cr_assert_not_null(f);
+        z = malloc(1 << 22);
+        zlen = fread(z, 1, 1 << 22, f);
+        fclose(f);
+    }
+    size_t len;
+    char *text = sample(100, &len);
+    char path[] = "/tmp/score-flip-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    int checked = 0;
+    for (size_t at = zlen / 5; at < zlen - 8; at += zlen / 61) {
+        z[at] ^= 0x10;
+        for (int strict = 0; strict < 2; strict++) {
+            diag_log log = {0};
+            int rc = read_bytes(z, zlen, strict, NULL, &log, NULL);
+            if (rc == SCORE_OK)
+                continue; /* the flip happened to inflate to the same text */
+            cr_assert_eq(rc, SCORE_EFORMAT, "flip at %zu: %d %s", at, rc, score_last_error());
+            cr_assert(strstr(score_last_error(), "gzip"), "%s", score_last_error());
+            cr_assert_eq(errors_in(&log), 0, "flip at %zu: %d garbage lines reported first: %s",
+                         at, errors_in(&log), log.text[0]);
+            checked++;
+        }
+        /* the same from a file, read twice by the check */
+        FILE *f = fopen(path, "wb");
+        fwrite(z, 1, zlen, f);
+        fclose(f);
+        score_panel *panel;
+        cr_assert_eq(score_panel_new(&panel), SCORE_OK);
+        diag_log log = {0};
+        score_read_options o;
+        score_read_options_init(&o);
+        o.diagnostic = collect_diagnostic;
+        o.diagnostic_user = &log;
+        int rc = score_panel_read_file(panel, path, &o, NULL);
+        if (rc != SCORE_OK) {
+            cr_assert_eq(rc, SCORE_EFORMAT, "%s", score_last_error());
+            cr_assert_eq(errors_in(&log), 0, "%s", log.text[0]);
+            cr_assert_eq(score_panel_n_observations(panel), 0, "nothing of a damaged file is kept");
+        }
+        score_panel_free(panel);
+        z[at] ^= 0x10;
+    }
+    cr_assert_gt(checked, 4);
+    /* an intact file with bad lines still reports every one of them */
+    static const char wrong[] = U1 ",power,kwh,2024-13,5\n";
+    char *bad = malloc(len + sizeof wrong);
+    memcpy(bad, text, len);
+    memcpy(bad + len, wrong, sizeof wrong);
+    size_t blen = len + strlen(wrong);
+    size_t bzlen;
+    unsigned char *bz = gzip_bytes(bad, blen, &bzlen);
+    diag_log log = {0};
+    cr_assert_eq(read_bytes(bz, bzlen, 0, NULL, &log, NULL), SCORE_OK, "%s", score_last_error());
+    cr_assert_eq(errors_in(&log), 1, "%d: %s", log.n, log.text[0]);
+    unlink(path);
+    free(bad);
+    free(bz);
+    free(text);
+    free(z);
+}
+
 Test(gzip, bytes_after_the_last_member_fail)
 {
     size_t len, zlen;
