@@ -349,6 +349,62 @@ Test(model, eight_threads_share_one_model)
     score_model_free(m);
 }
 
+typedef struct save_job {
+    const score_model *m;
+    const char *path;
+    int failures;
+} save_job;
+
+static void *save_many(void *arg)
+{
+    save_job *job = arg;
+    for (int i = 0; i < 10; i++)
+        job->failures += score_model_save(job->m, job->path) != SCORE_OK;
+    return NULL;
+}
+
+/* score.h calls saving thread-safe: eight threads saving two different
+ * models to one path leave one whole bundle of one of them, never a mix,
+ * and a link planted at the old temporary name is not written through. */
+Test(model, concurrent_saves_leave_one_whole_bundle)
+{
+    score_model *a = train(1), *b = train(2);
+    char *path = path_in_dir("shared.json.gz");
+    char victim[512], planted[512];
+    snprintf(victim, sizeof victim, "%s", path_in_dir("victim.txt"));
+    snprintf(planted, sizeof planted, "%s.tmp", path);
+    FILE *f = fopen(victim, "w");
+    fputs("precious\n", f);
+    fclose(f);
+    cr_assert_eq(symlink(victim, planted), 0);
+    save_job jobs[8];
+    pthread_t t[8];
+    for (int k = 0; k < 8; k++) {
+        jobs[k] = (save_job){k % 2 ? a : b, path, 0};
+        pthread_create(&t[k], NULL, save_many, &jobs[k]);
+    }
+    for (int k = 0; k < 8; k++) {
+        pthread_join(t[k], NULL);
+        cr_assert_eq(jobs[k].failures, 0, "%s", score_last_error());
+    }
+    score_model *back;
+    cr_assert_eq(score_model_load(path, &back), SCORE_OK, "%s", score_last_error());
+    float row[N_FEAT] = {0.4f, 0.2f, 0.9f};
+    double got, want_a, want_b;
+    score_model_predict(back, row, 1, &got, NULL);
+    score_model_predict(a, row, 1, &want_a, NULL);
+    score_model_predict(b, row, 1, &want_b, NULL);
+    cr_assert(got == want_a || got == want_b);
+    f = fopen(victim, "r");
+    char text[32] = "";
+    cr_assert_not_null(fgets(text, sizeof text, f));
+    fclose(f);
+    cr_assert_str_eq(text, "precious\n", "the planted link was written through");
+    score_model_free(back);
+    score_model_free(a);
+    score_model_free(b);
+}
+
 Test(model, scaling_and_grade_boundaries)
 {
     score_model *m = train(1);
