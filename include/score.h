@@ -76,11 +76,11 @@ extern "C" {
  * ====================================================================== */
 
 #define SCORE_VERSION_MAJOR 1
-#define SCORE_VERSION_MINOR 0
+#define SCORE_VERSION_MINOR 1
 #define SCORE_VERSION_PATCH 0
 #define SCORE_VERSION_NUMBER \
     (SCORE_VERSION_MAJOR * 10000 + SCORE_VERSION_MINOR * 100 + SCORE_VERSION_PATCH)
-#define SCORE_VERSION_STRING "1.0.0"
+#define SCORE_VERSION_STRING "1.1.0"
 
 /*
  * score_version: the version of the library actually loaded, as

@@ -1,2 +1,2 @@
 """The wrapper's version: the library it was made with (checked at import)."""
-__version__ = "1.0.0"
+__version__ = "1.1.0"

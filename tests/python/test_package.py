@@ -41,7 +41,7 @@ def test_typed_package():
     assert os.path.exists(os.path.join(package, "py.typed"))
     hints = inspect.signature(libscore.Model.train_matrix).parameters
     assert hints["max_rounds"].annotation is int
-    assert libscore.__version__ == "1.0.0"
+    assert libscore.__version__ == "1.1.0"
     major = libscore.LIBRARY_VERSION.split(".")[0]
     assert major == libscore.__version__.split(".")[0]
 

@@ -12,7 +12,7 @@ public final class LibScore {
         return Native.version();
     }
 
-    /** "1.0.0" of the library loaded. */
+    /** "1.1.0" of the library loaded. */
     public static String versionString() {
         return NativeHandle.text(Native.versionString());
     }
