@@ -253,6 +253,113 @@ static void refused(const char *path, int code, const char *needle)
               needle);
 }
 
+/* One XGBoost tree: a chain `depth` splits deep (0: a single leaf). */
+static json_t *chain_tree(unsigned depth, int id, const char *num_feature)
+{
+    size_t n = 2 * depth + 1;
+    json_t *tree = json_object(), *arrays[10];
+    static const char *const names[] = {"base_weights", "default_left", "left_children",
+                                        "loss_changes", "parents", "right_children",
+                                        "split_conditions", "split_indices", "split_type",
+                                        "sum_hessian"};
+    for (size_t a = 0; a < 10; a++) {
+        arrays[a] = json_array();
+        json_object_set_new(tree, names[a], arrays[a]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        int leaf = i % 2 || i == n - 1;
+        json_array_append_new(arrays[0], json_real(0));
+        json_array_append_new(arrays[1], json_integer(0));
+        json_array_append_new(arrays[2], json_integer(leaf ? -1 : (json_int_t)i + 1));
+        json_array_append_new(arrays[3], json_real(0));
+        json_array_append_new(arrays[4],
+                              json_integer(i == 0 ? 2147483647 : (json_int_t)((i - 1) / 2 * 2)));
+        json_array_append_new(arrays[5], json_integer(leaf ? -1 : (json_int_t)i + 2));
+        json_array_append_new(arrays[6], json_real(leaf ? 0.01 : 0.5));
+        json_array_append_new(arrays[7], json_integer(leaf ? 0 : (json_int_t)(i / 2 % N_FEAT)));
+        json_array_append_new(arrays[8], json_integer(0));
+        json_array_append_new(arrays[9], json_real((double)(n - i)));
+    }
+    static const char *const empty[] = {"categories", "categories_nodes", "categories_segments",
+                                        "categories_sizes"};
+    for (size_t a = 0; a < 4; a++)
+        json_object_set_new(tree, empty[a], json_array());
+    json_object_set_new(tree, "id", json_integer(id));
+    char num[32];
+    snprintf(num, sizeof num, "%zu", n);
+    json_t *param = json_pack("{s:s,s:s,s:s,s:s}", "num_nodes", num, "num_deleted", "0",
+                              "num_feature", num_feature, "size_leaf_vector", "0");
+    json_object_set_new(tree, "tree_param", param);
+    return tree;
+}
+
+/* A checksummed bundle whose forest is one chain `depth` deep followed by
+ * single leaves up to `n_trees`: what a crafted file can claim. */
+static void bundle_with_trees(const char *good, const char *bad, unsigned depth, size_t n_trees)
+{
+    size_t len;
+    char *text = bundle_text(good, &len);
+    json_error_t err;
+    json_t *root = json_loadb(text, len, 0, &err);
+    cr_assert_not_null(root, "%s", err.text);
+    json_object_del(root, "checksum");
+    json_t *learner = json_object_get(json_object_get(root, "xgboost"), "learner");
+    json_t *model = json_object_get(json_object_get(learner, "gradient_booster"), "model");
+    const char *nf = json_string_value(
+        json_object_get(json_object_get(learner, "learner_model_param"), "num_feature"));
+    json_t *trees = json_array(), *info = json_array();
+    for (size_t t = 0; t < n_trees; t++) {
+        json_array_append_new(trees, chain_tree(t == 0 ? depth : 0, (int)t, nf));
+        json_array_append_new(info, json_integer(0));
+    }
+    json_object_set_new(model, "trees", trees);
+    json_object_set_new(model, "tree_info", info);
+    char count[32];
+    snprintf(count, sizeof count, "%zu", n_trees);
+    json_object_set_new(json_object_get(model, "gbtree_model_param"), "num_trees",
+                        json_string(count));
+    json_object_del(model, "iteration_indptr");
+    char *body = json_dumps(root, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    cr_assert_not_null(body);
+    size_t body_len = strlen(body) - 1; /* without the closing brace */
+    char *out = malloc(body_len + 64);
+    memcpy(out, body, body_len);
+    uLong crc = crc32(0L, (const Bytef *)out, (uInt)body_len);
+    size_t out_len = body_len + (size_t)sprintf(out + body_len,
+                                                ",\n\"checksum\": \"crc32:%08lx\"\n}\n",
+                                                (unsigned long)crc);
+    write_gzip_text(bad, out, out_len);
+    free(out);
+    free(body);
+    json_decref(root);
+    free(text);
+}
+
+Test(model, crafted_forests_beyond_the_limits_are_refused)
+{
+    score_model *m = train(1);
+    char *good = path_in_dir("good.json.gz"), *bad = path_in_dir("deep.json.gz");
+    cr_assert_eq(score_model_save(m, good), SCORE_OK);
+    score_model_free(m);
+    score_model *out = NULL;
+    /* a chain 16 deep is what training can make: it loads */
+    bundle_with_trees(good, bad, 16, 3);
+    cr_assert_eq(score_model_load(bad, &out), SCORE_OK, "%s", score_last_error());
+    score_model_free(out);
+    /* 17 and 128 levels: refused, not served at TreeSHAP's cost */
+    unsigned deep[] = {17, 128};
+    for (size_t i = 0; i < 2; i++) {
+        bundle_with_trees(good, bad, deep[i], 3);
+        cr_assert_eq(score_model_load(bad, &out), SCORE_ELIMIT, "depth %u: %s", deep[i],
+                     score_last_error());
+        cr_assert(strstr(score_last_error(), "levels deep"), "%s", score_last_error());
+    }
+    /* one tree more than training can make */
+    bundle_with_trees(good, bad, 2, 100001);
+    cr_assert_eq(score_model_load(bad, &out), SCORE_ELIMIT, "%s", score_last_error());
+    cr_assert(strstr(score_last_error(), "100001 trees"), "%s", score_last_error());
+}
+
 Test(model, damaged_and_altered_bundles_are_refused)
 {
     score_model *m = train(1);
