@@ -96,6 +96,9 @@ struct score_report {
 /* The Wilson score interval (95%) of `defaults` out of `count`. */
 void sc_wilson(size_t defaults, size_t count, double *low, double *high);
 
+/* Append text with HTML's special characters escaped. */
+void sc_report_escape(sc_str *s, const char *text);
+
 /* The validation pack's sections of the page, and every figure as JSON
  * (report_pack.c). */
 void sc_report_render_validation(const score_report *r, sc_str *s);

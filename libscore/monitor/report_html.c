@@ -22,7 +22,7 @@
 #define COLOR_GOOD "#2471a3"
 #define COLOR_MODEL "#34495e"
 
-static void esc(sc_str *s, const char *text)
+void sc_report_escape(sc_str *s, const char *text)
 {
     for (const char *p = text; *p; p++) {
         switch (*p) {
@@ -49,10 +49,10 @@ static void svg_open(sc_str *s, const char *title, const char *label)
 {
     sc_str_printf(s, "<figure><svg viewBox=\"0 0 %d %d\" "
                   "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"", W, H, W, H);
-    esc(s, label);
+    sc_report_escape(s, label);
     sc_str_printf(s, "\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
                   "<text x=\"%d\" y=\"20\" class=\"t\">", W, H, LEFT);
-    esc(s, title);
+    sc_report_escape(s, title);
     sc_str_puts(s, "</text>");
 }
 
@@ -60,7 +60,7 @@ static void svg_close(sc_str *s, const char *caption)
 {
     sc_str_printf(s, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
                   "stroke=\"#999\"/></svg><figcaption>", LEFT, TOP, PW, PH);
-    esc(s, caption);
+    sc_report_escape(s, caption);
     sc_str_puts(s, "</figcaption></figure>\n");
 }
 
@@ -79,7 +79,7 @@ static void x_tick(sc_str *s, double fraction, const char *label)
     sc_str_printf(s, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#999\"/>"
                   "<text x=\"%.1f\" y=\"%d\" class=\"xl\">", px(fraction), TOP + PH, px(fraction),
                   TOP + PH + 5, px(fraction), TOP + PH + 18);
-    esc(s, label);
+    sc_report_escape(s, label);
     sc_str_puts(s, "</text>");
 }
 
@@ -89,7 +89,7 @@ static void y_tick(sc_str *s, double fraction, const char *label, int grid)
         sc_str_printf(s, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>",
                       LEFT, py(fraction), LEFT + PW, py(fraction));
     sc_str_printf(s, "<text x=\"%d\" y=\"%.1f\" class=\"yl\">", LEFT - 6, py(fraction) + 4);
-    esc(s, label);
+    sc_report_escape(s, label);
     sc_str_puts(s, "</text>");
 }
 
@@ -106,10 +106,10 @@ static void percent_ticks(sc_str *s, double top, int decimals)
 static void axis_names(sc_str *s, const char *x, const char *y)
 {
     sc_str_printf(s, "<text x=\"%d\" y=\"%d\" class=\"an\">", LEFT + PW / 2, H - 8);
-    esc(s, x);
+    sc_report_escape(s, x);
     sc_str_printf(s, "</text><text transform=\"translate(14 %d) rotate(-90)\" class=\"an\">",
                   TOP + PH / 2);
-    esc(s, y);
+    sc_report_escape(s, y);
     sc_str_puts(s, "</text>");
 }
 
@@ -132,7 +132,7 @@ static void legend(sc_str *s, int row, const char *color, const char *text)
     sc_str_printf(s, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
                   "stroke-width=\"3\"/><text x=\"%d\" y=\"%d\" class=\"lg\">", x, y - 4, x + 18,
                   y - 4, color, x + 24, y);
-    esc(s, text);
+    sc_report_escape(s, text);
     sc_str_puts(s, "</text>");
 }
 
@@ -157,7 +157,7 @@ static void chart_roc(sc_str *s, const score_report *r)
     else
         sc_snprintf(text, sizeof text, "AUC %.4f   Gini %.4f", r->auc, 2 * r->auc - 1);
     sc_str_printf(s, "<text x=\"%.1f\" y=\"%.1f\" class=\"big\">", px(0.42), py(0.12));
-    esc(s, text);
+    sc_report_escape(s, text);
     sc_str_puts(s, "</text>");
     svg_close(s, "Share of defaults caught against share of goods flagged, at every PD cut-off. "
                  "The diagonal is a model that knows nothing.");
@@ -222,7 +222,7 @@ static void chart_calibration(sc_str *s, const score_report *r)
         score_report_grade_get(r, g, &rg);
         double cx = LEFT + slot * ((double)g + 0.5);
         sc_str_printf(s, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">", cx, TOP + PH + 18);
-        esc(s, r->grades[g]);
+        sc_report_escape(s, r->grades[g]);
         sc_str_printf(s, "</text><text x=\"%.1f\" y=\"%d\" class=\"xs\">n=%zu</text>", cx,
                       TOP + PH + 32, rg.count);
         if (!rg.count)
@@ -300,7 +300,7 @@ static void chart_default_rate(sc_str *s, const score_report *r)
     for (size_t g = 0; g < r->n_grades; g++) {
         double cx = LEFT + slot * ((double)g + 0.5);
         sc_str_printf(s, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">", cx, TOP + PH + 18);
-        esc(s, r->grades[g]);
+        sc_report_escape(s, r->grades[g]);
         sc_str_puts(s, "</text>");
         if (!r->grade[g].count)
             continue;
@@ -325,7 +325,7 @@ static void chart_importance(sc_str *s, const score_report *r)
         double w = r->top[i].mean_abs / top * (PW - 210);
         sc_str_printf(s, "<text x=\"%d\" y=\"%.1f\" class=\"fl\">", LEFT + 146,
                       y + row * 0.7);
-        esc(s, sc_feature_spec[r->top[i].feature].name);
+        sc_report_escape(s, sc_feature_spec[r->top[i].feature].name);
         sc_str_printf(s, "</text><rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                       "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" class=\"xs\" "
                       "text-anchor=\"start\">%.4f</text>", LEFT + 150, y + 2, w, row - 4,
@@ -352,7 +352,7 @@ static void card(sc_str *s, const char *metric, double value, int percent, const
     else
         sc_str_printf(s, "%.4f", value);
     sc_str_puts(s, "</b>");
-    esc(s, label);
+    sc_report_escape(s, label);
     sc_str_puts(s, "</div>");
 }
 
@@ -371,7 +371,7 @@ static void headline(sc_str *s, const score_report *r)
     card(s, "mean_pd", m.mean_pd, 1, "mean predicted PD");
     sc_str_printf(s, "<div><b data-metric=\"labelled\" data-value=\"%zu\">%zu</b>", m.labelled,
                   m.labelled);
-    esc(s, labelled);
+    sc_report_escape(s, labelled);
     sc_str_puts(s, "</div>");
     card(s, "brier", m.brier, 0, "Brier score");
     sc_str_puts(s, "</section>\n");
@@ -387,13 +387,13 @@ static void grade_table(sc_str *s, const score_report *r)
         score_report_grade rg = {.size = sizeof rg};
         score_report_grade_get(r, g, &rg);
         sc_str_puts(s, "<tr data-grade=\"");
-        esc(s, r->grades[g]);
+        sc_report_escape(s, r->grades[g]);
         sc_str_printf(s, "\" data-count=\"%zu\" data-defaults=\"%zu\" data-rate=\"", rg.count,
                       rg.defaults);
         if (rg.count)
             sc_str_printf(s, "%.10g", rg.default_rate);
         sc_str_puts(s, "\"><td>");
-        esc(s, r->grades[g]);
+        sc_report_escape(s, r->grades[g]);
         sc_str_printf(s, "</td><td>%zu</td><td>%zu</td><td>", rg.count, rg.defaults);
         pct(s, rg.default_rate, 2);
         sc_str_puts(s, "</td><td>");
@@ -415,9 +415,9 @@ static void psi_row(sc_str *s, const score_drift_entry *e)
 {
     static const char *const classes[] = {"ok", "warn", "bad"};
     sc_str_puts(s, "<tr data-psi=\"");
-    esc(s, e->name);
+    sc_report_escape(s, e->name);
     sc_str_printf(s, "\"><td>");
-    esc(s, e->name);
+    sc_report_escape(s, e->name);
     sc_str_printf(s, "</td><td>%.4f</td><td class=\"%s\">%s</td><td>", e->psi,
                   classes[e->verdict], score_psi_verdict_name(e->verdict));
     pct(s, e->expected[e->n_bins - 1], 1);
@@ -473,9 +473,9 @@ static void importance_table(sc_str *s, const score_report *r)
     for (size_t i = 0; i < r->n_top; i++) {
         const sc_feature_info *f = &sc_feature_spec[r->top[i].feature];
         sc_str_puts(s, "<tr><td>");
-        esc(s, f->name);
+        sc_report_escape(s, f->name);
         sc_str_printf(s, "</td><td>%.4f</td><td class=\"text\">", r->top[i].mean_abs);
-        esc(s, f->description);
+        sc_report_escape(s, f->description);
         sc_str_puts(s, "</td></tr>\n");
     }
     if (r->shap_rows == r->labelled)
@@ -511,11 +511,11 @@ static void data_table(sc_str *s, const score_report *r)
         sc_str_printf(s, "%s%s %zu", src ? ", " : "", sc_source_names[src], r->source_count[src]);
     sc_str_puts(s, "</td></tr>");
     sc_str_puts(s, "<tr><th>model created</th><td>");
-    esc(s, r->model_created ? r->model_created : "unknown");
+    sc_report_escape(s, r->model_created ? r->model_created : "unknown");
     sc_str_printf(s, "</td></tr><tr><th>trees; validation AUC at training</th><td>%zu; %.4f</td>"
                   "</tr><tr><th>training data</th><td class=\"text\"><code>", r->model_trees,
                   r->model_validation_auc);
-    esc(s, r->model_training ? r->model_training : "unknown");
+    sc_report_escape(s, r->model_training ? r->model_training : "unknown");
     sc_str_puts(s, "</code></td></tr></table>\n");
 }
 

@@ -8,19 +8,6 @@
 
 #include "report.h"
 
-static void esc(sc_str *s, const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        switch (*p) {
-        case '<': sc_str_puts(s, "&lt;"); break;
-        case '>': sc_str_puts(s, "&gt;"); break;
-        case '&': sc_str_puts(s, "&amp;"); break;
-        case '"': sc_str_puts(s, "&quot;"); break;
-        default: sc_str_append(s, p, 1); break;
-        }
-    }
-}
-
 static void num(sc_str *s, double v, int decimals, int percent)
 {
     if (isnan(v))
@@ -98,9 +85,9 @@ static void calibration_tests(sc_str *s, const score_report *r)
         if (!rg->count)
             continue;
         sc_str_puts(s, "<tr data-grade=\"");
-        esc(s, r->grades[g]);
+        sc_report_escape(s, r->grades[g]);
         sc_str_puts(s, "\"><td>");
-        esc(s, r->grades[g]);
+        sc_report_escape(s, r->grades[g]);
         sc_str_printf(s, "</td><td>%zu</td><td>%zu</td>", rg->count, rg->defaults);
         cell(s, rg->pd_sum / (double)rg->count, 3, 1);
         cell(s, v->jeffreys_p[g], 4, 0);
@@ -137,7 +124,7 @@ static void challenger_section(sc_str *s, const score_report *r)
     sc_str_puts(s, "</tr></table>\n");
     if (isnan(v->challenger_auc)) {
         sc_str_puts(s, "<p>No challenger: ");
-        esc(s, v->challenger_note);
+        sc_report_escape(s, v->challenger_note);
         sc_str_puts(s, "</p>\n");
     }
 }
@@ -152,9 +139,9 @@ static void reason_table(sc_str *s, const score_report *r)
     for (size_t i = 0; i < v->n_reasons; i++) {
         const sc_reason_count *c = &v->reasons[i];
         sc_str_puts(s, "<tr data-code=\"");
-        esc(s, c->code);
+        sc_report_escape(s, c->code);
         sc_str_puts(s, "\"><td>");
-        esc(s, c->code);
+        sc_report_escape(s, c->code);
         sc_str_printf(s, "</td><td>%zu</td><td>%zu</td>", c->first, c->any);
         cell(s, v->rows_with_reasons ? (double)c->any / (double)v->rows_with_reasons : NAN, 1, 1);
         sc_str_puts(s, "</tr>\n");
