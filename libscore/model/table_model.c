@@ -135,12 +135,18 @@ static int plan_columns(const sc_table *t, size_t label, size_t id, score_model 
         if (!(tc->name = strndup(name, len)))
             return sc_error(SCORE_ENOMEM, "out of memory");
         int is_text, rc = classify_column(t, c, &is_text);
-        if (rc != SCORE_OK)
+        if (rc != SCORE_OK) {
+            free(tc->name); /* not counted in n_columns yet: the caller would not free it */
+            tc->name = NULL;
             return rc;
+        }
         if (is_text) {
             rc = column_levels(t, c, tc);
-            if (rc != SCORE_OK)
+            if (rc != SCORE_OK) {
+                free(tc->name);
+                tc->name = NULL;
                 return rc;
+            }
             if (tc->n_levels > SC_MAX_LEVELS) {
                 warn(o->diagnostic, o->diagnostic_user, t->path, c, tc->name,
                      "text column with more than 32 distinct values: not used");
