@@ -360,7 +360,7 @@ Test(enhance_views, ineligible_guarantee_or_fund_never_lowers_capital)
             for (int g = 0; g <= 10; g++)
                 for (int fund = 0; fund <= 10 - g; fund++) {
                     char json[512];
-                    snprintf(json, sizeof json,
+                    sc_snprintf(json, sizeof json,
                              "{\"pd\": 0.04, \"amount\": 800000, \"tenor_years\": 2,"
                              " \"annual_sales\": 60000000, \"guarantee\": {\"share\": %.1f,"
                              " \"pd\": 0.0005, \"kind\": \"%s\"}, \"compensation_share\": %.1f}",

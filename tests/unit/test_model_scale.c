@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "score.h"
 
 #define DEFAULT_MODEL TEST_SOURCE_DIR "/models/default.json.gz"
@@ -164,7 +165,7 @@ Test(model_scale, bad_scales_are_refused_by_key)
     refused(HEAD "\"pdo\": 20, \"colour\": 1, \"grades\": []}", "unknown key \"colour\"");
     char many[4096] = HEAD "\"pdo\": 20, \"grades\": [";
     for (int g = 0; g < 23; g++)
-        snprintf(many + strlen(many), sizeof many - strlen(many),
+        c_snprintf(many + strlen(many), sizeof many - strlen(many),
                  "%s{\"grade\": \"G%d\", \"max_pd\": %g}", g ? ", " : "", g, (g + 1) / 23.0);
     strcat(many, "]}");
     refused(many, "2 to 22 bands");

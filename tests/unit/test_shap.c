@@ -4,6 +4,7 @@
  * take (the reference then serves them), features repeated along paths,
  * missing values; and the default model. */
 #include <criterion/criterion.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,7 +210,15 @@ static void check_xgboost(const json_t *m, const sc_forest *f, const float *x, s
     char *text = json_dumps(m, JSON_COMPACT);
     BoosterHandle b;
     XGB(XGBoosterCreate(NULL, 0, &b));
-    XGB(XGBoosterLoadModelFromBuffer(b, text, strlen(text)));
+    /* XGBoost 1.7's JSON reader parses decimals with the host's strtod (see
+     * test_forest): the test hands it JSON in the C locale */
+    locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    cr_assert_not_null(c);
+    locale_t old = uselocale(c);
+    int loaded = XGBoosterLoadModelFromBuffer(b, text, strlen(text));
+    uselocale(old);
+    freelocale(c);
+    XGB(loaded);
     free(text);
     DMatrixHandle d;
     XGB(XGDMatrixCreateFromMat(x, n, NF, NAN, &d));
