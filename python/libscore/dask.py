@@ -400,12 +400,31 @@ def _csv_text(frame: "pd.DataFrame") -> str:
     return "\n".join(lines) + "\n"
 
 
+def _replace_text(path: str, write) -> None:
+    """Write `path` whole or not at all: a fresh temporary beside it (never a
+    fixed name another writer could share or an attacker could plant), with
+    the permissions a new file gets (0666 less the umask), renamed over it."""
+    import tempfile
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp", dir=directory)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 def _write_part(frame: "pd.DataFrame", path: str) -> str:
     frame = frame.sort_values("uscc", kind="stable")
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write(_csv_text(frame))
-    os.replace(tmp, path)
+    _replace_text(path, lambda f: f.write(_csv_text(frame)))
     return path
 
 
@@ -435,13 +454,14 @@ def write_csv(frame: "dd.DataFrame", path: str) -> int:
             headers = {f.readline() for f in files}
             header = headers.pop() if headers else ",".join(frame.columns) + "\n"
             n = 0
-            tmp = path + ".tmp"
-            with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+
+            def merge(out):
+                nonlocal n
                 out.write(header)
                 for line in heapq.merge(*files, key=lambda s: s[:18]):
                     out.write(line)
                     n += 1
-            os.replace(tmp, path)
+            _replace_text(path, merge)
         finally:
             for f in files:
                 f.close()
