@@ -9,6 +9,8 @@
 
 #include "core/core.h"
 #include "core/rng.h"
+#include <xgboost/c_api.h>
+
 #include "helpers.h"
 #include "core/core.h"
 
@@ -340,4 +342,16 @@ void fixture_free(fixture *f)
     snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
     if (system(cmd) != 0)
         fprintf(stderr, "cannot remove %s\n", f->dir);
+}
+
+int xgboost_load_json(void *booster, const char *json)
+{
+    locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    locale_t old = c ? uselocale(c) : (locale_t)0;
+    int rc = XGBoosterLoadModelFromBuffer(booster, json, strlen(json));
+    if (c) {
+        uselocale(old);
+        freelocale(c);
+    }
+    return rc;
 }

@@ -93,4 +93,10 @@ typedef struct fixture {
 void fixture_make(fixture *f, unsigned n, uint64_t seed);
 void fixture_free(fixture *f);
 
+/* XGBoosterLoadModelFromBuffer in the C locale: XGBoost 1.7's JSON reader
+ * parses long decimals with the host's strtod (under de_DE
+ * "0.51178354024887085" became 0). The library never hands XGBoost JSON;
+ * tests that do go through this. Returns XGBoost's status. */
+int xgboost_load_json(void *booster, const char *json);
+
 #endif

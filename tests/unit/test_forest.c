@@ -14,6 +14,7 @@
 #include <string.h>
 #include <xgboost/c_api.h>
 
+#include "helpers.h"
 #include "core/core.h"
 #include "core/rng.h"
 #include "model/forest.h"
@@ -118,12 +119,7 @@ static BoosterHandle booster_from_json(const json_t *m)
     /* XGBoost 1.7's JSON reader parses long decimals with the host's
      * strtod: under de_DE "0.51178354024887085" became 0. The library never
      * hands XGBoost JSON; this test does, so it does it in the C locale. */
-    locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-    cr_assert_not_null(c);
-    locale_t old = uselocale(c);
-    int rc = XGBoosterLoadModelFromBuffer(b, text, strlen(text));
-    uselocale(old);
-    freelocale(c);
+    int rc = xgboost_load_json(b, text);
     XGB(rc);
     free(text);
     return b;

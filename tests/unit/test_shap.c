@@ -11,6 +11,7 @@
 #include <string.h>
 #include <xgboost/c_api.h>
 
+#include "helpers.h"
 #include "core/core.h"
 #include "model/model.h"
 
@@ -212,12 +213,7 @@ static void check_xgboost(const json_t *m, const sc_forest *f, const float *x, s
     XGB(XGBoosterCreate(NULL, 0, &b));
     /* XGBoost 1.7's JSON reader parses decimals with the host's strtod (see
      * test_forest): the test hands it JSON in the C locale */
-    locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-    cr_assert_not_null(c);
-    locale_t old = uselocale(c);
-    int loaded = XGBoosterLoadModelFromBuffer(b, text, strlen(text));
-    uselocale(old);
-    freelocale(c);
+    int loaded = xgboost_load_json(b, text);
     XGB(loaded);
     free(text);
     DMatrixHandle d;
