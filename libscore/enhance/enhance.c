@@ -10,7 +10,7 @@
 /* `share` of an amount in fen, rounded down to the fen. A product within a
  * millionth of a fen of a whole fen is that fen: 15% of 100 fen is 15 fen,
  * although 0.15 is a hair below 0.15 in binary. */
-static int64_t share_of(double share, int64_t fen)
+int64_t sc_enhance_share_of(double share, int64_t fen)
 {
     if (fen <= 0 || !(share > 0))
         return 0;
@@ -19,10 +19,9 @@ static int64_t share_of(double share, int64_t fen)
     return (int64_t)(fabsl(exact - nearest) <= 1e-6L ? nearest : floorl(exact));
 }
 
-/* A rate times an amount in fen, rounded to the nearest fen. */
-static int64_t times(double ratio, int64_t fen)
+int64_t sc_enhance_times(double ratio, long double fen)
 {
-    return (int64_t)llroundl((long double)ratio * (long double)fen);
+    return (int64_t)llroundl((long double)ratio * fen);
 }
 
 static double clamp(double v, double lo, double hi)
@@ -66,17 +65,17 @@ static void figures(const score_enhance_config *cfg, const score_enhance_request
     out->risk_weight = 12.5 * out->capital_ratio;
 
     /* limit */
-    out->limit_sales = share_of(cfg->sales_shares[grade], r->annual_sales);
-    out->limit_patents = share_of(cfg->advance_invention, r->patent_invention) +
-                         share_of(cfg->advance_utility, r->patent_utility) +
-                         share_of(cfg->advance_trademark, r->patent_trademark);
-    out->limit_orders = share_of(cfg->advance_orders, r->orders_verified);
-    out->limit_receivables = share_of(cfg->advance_receivables, r->receivables_verified);
+    out->limit_sales = sc_enhance_share_of(cfg->sales_shares[grade], r->annual_sales);
+    out->limit_patents = sc_enhance_share_of(cfg->advance_invention, r->patent_invention) +
+                         sc_enhance_share_of(cfg->advance_utility, r->patent_utility) +
+                         sc_enhance_share_of(cfg->advance_trademark, r->patent_trademark);
+    out->limit_orders = sc_enhance_share_of(cfg->advance_orders, r->orders_verified);
+    out->limit_receivables = sc_enhance_share_of(cfg->advance_receivables, r->receivables_verified);
     out->limit_available =
         out->limit_sales + out->limit_patents + out->limit_orders + out->limit_receivables;
     out->limit = r->amount < out->limit_available ? r->amount : out->limit_available;
-    out->capital = times(out->capital_ratio, out->limit);
-    out->expected_loss = times(out->pd * out->lgd_effective, out->limit);
+    out->capital = sc_enhance_times(out->capital_ratio, out->limit);
+    out->expected_loss = sc_enhance_times(out->pd * out->lgd_effective, out->limit);
 
     /* price */
     out->rate_credit = out->pd * out->lgd_effective;

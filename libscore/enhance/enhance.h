@@ -143,4 +143,11 @@ double sc_enhance_retail_correlation(double pd);
 int sc_enhance_terms_check(const score_enhance_terms *terms, const score_enhance_request *r,
                            const char *where);
 
+/* `share` of an amount in fen, rounded down to the fen; a product within a
+ * millionth of a fen of a whole fen is that fen (15% of 100 fen is 15 fen,
+ * although 0.15 is a hair below 0.15 in binary). */
+int64_t sc_enhance_share_of(double share, int64_t fen);
+/* A rate times an amount in fen, rounded to the nearest fen. */
+int64_t sc_enhance_times(double ratio, long double fen);
+
 #endif

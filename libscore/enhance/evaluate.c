@@ -12,19 +12,6 @@
 #include "../core/money.h"
 #include "enhance.h"
 
-static int64_t share_of(double share, int64_t fen)
-{
-    if (fen <= 0 || !(share > 0))
-        return 0;
-    long double exact = (long double)share * (long double)fen;
-    long double nearest = roundl(exact);
-    return (int64_t)(fabsl(exact - nearest) <= 1e-6L ? nearest : floorl(exact));
-}
-
-static int64_t times(double ratio, double fen)
-{
-    return (int64_t)llroundl((long double)ratio * (long double)fen);
-}
 
 static int64_t min64(int64_t a, int64_t b)
 {
@@ -45,12 +32,12 @@ static void limit(const score_enhance_config *c, const score_enhance_request *r,
         f->excluded_sales = sales > 0 ? min64(sales, receivables) : 0;
         sales = sales > 0 ? sales - f->excluded_sales : sales;
     }
-    f->limit_sales = share_of(c->sales_shares[grade], sales);
-    f->limit_patents = share_of(c->advance_invention, r->patent_invention) +
-                       share_of(c->advance_utility, r->patent_utility) +
-                       share_of(c->advance_trademark, r->patent_trademark);
-    f->limit_orders = share_of(c->advance_orders, r->orders_verified);
-    f->limit_receivables = share_of(c->advance_receivables, receivables);
+    f->limit_sales = sc_enhance_share_of(c->sales_shares[grade], sales);
+    f->limit_patents = sc_enhance_share_of(c->advance_invention, r->patent_invention) +
+                       sc_enhance_share_of(c->advance_utility, r->patent_utility) +
+                       sc_enhance_share_of(c->advance_trademark, r->patent_trademark);
+    f->limit_orders = sc_enhance_share_of(c->advance_orders, r->orders_verified);
+    f->limit_receivables = sc_enhance_share_of(c->advance_receivables, receivables);
     f->limit_available = f->limit_sales + f->limit_patents + f->limit_orders + f->limit_receivables;
     f->limit = min64(r->amount, f->limit_available);
 }
@@ -195,8 +182,8 @@ static void regulatory(const score_enhance_config *c, const score_enhance_reques
     f->reg_guaranteed_share = e > 0 ? p.covered / e : 0;
     double rwa = rw_b * p.uncovered + (f->reg_guarantee_recognised ? rw_g * p.covered : 0);
     f->reg_risk_weight = e > 0 ? rwa / e : rw_b;
-    f->reg_rwa = times(1.0, rwa);
-    f->reg_capital = times(c->capital_ratio, rwa);
+    f->reg_rwa = sc_enhance_times(1.0, rwa);
+    f->reg_capital = sc_enhance_times(c->capital_ratio, rwa);
 }
 
 /* ---- the economic view -------------------------------------------------------- */
@@ -220,7 +207,7 @@ static void economic(const score_enhance_config *c, const score_enhance_request 
     double unsecured = e > 0 ? (e - cash) / e : 1.0;
     double borne = 1.0 - r->compensation_share - r->guarantee_share * (1.0 - q);
     f->econ_lgd = lgd * unsecured * fmax(0.0, borne);
-    f->econ_expected_loss = times(f->econ_pd * f->econ_lgd, e);
+    f->econ_expected_loss = sc_enhance_times(f->econ_pd * f->econ_lgd, e);
 }
 
 /* ---- price -------------------------------------------------------------------- */
